@@ -1,0 +1,67 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Trent",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "trent", targets: ["trent"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "TrentCore", swiftSettings: strict),
+        .target(
+            name: "TrentCrypto",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "TrentOperations",
+            dependencies: ["TrentCore", "TrentCrypto", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(
+            name: "TrentHTTP",
+            dependencies: [
+                "TrentOperations", "TrentCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "TrentSQLite",
+            dependencies: ["TrentCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "trent",
+            dependencies: [
+                "TrentHTTP", "TrentSQLite", "TrentOperations", "TrentCore", "TrentCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "TrentCoreTests", dependencies: ["TrentCore"]),
+        .testTarget(name: "TrentCryptoTests", dependencies: ["TrentCrypto"]),
+        .testTarget(name: "TrentOperationsTests", dependencies: ["TrentOperations", "TrentCore", "TrentCrypto"]),
+        .testTarget(
+            name: "TrentHTTPTests",
+            dependencies: [
+                "TrentHTTP", "TrentOperations", "TrentCore", "TrentCrypto",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
+        .testTarget(name: "TrentSQLiteTests", dependencies: ["TrentSQLite", "TrentCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

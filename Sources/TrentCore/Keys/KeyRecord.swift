@@ -1,0 +1,84 @@
+import Foundation
+
+public struct Tag: Sendable, Hashable, Codable {
+    public var key: String
+    public var value: String
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
+    }
+}
+
+/// One version of a key's material, sealed under the root key. Never held in clear in a record.
+public struct SealedMaterial: Sendable, Hashable {
+    /// 1, 2, 3 …: recorded in every ciphertext made with this material.
+    public let version: UInt32
+    /// AWS's KeyMaterialId: 64 lowercase hex digits.
+    public let materialID: String
+    /// Root-key-sealed bytes (nonce, ciphertext, tag).
+    public let sealed: Data
+    public let createdAt: Date
+
+    public init(version: UInt32, materialID: String, sealed: Data, createdAt: Date) {
+        self.version = version
+        self.materialID = materialID
+        self.sealed = sealed
+        self.createdAt = createdAt
+    }
+}
+
+/// The domain record of a KMS key. Neither a wire shape nor a database row.
+public struct KeyRecord: Sendable, Hashable {
+    public let identity: KeyIdentity
+    /// Incremented by every committed change; the store refuses a stale one.
+    public var revision: Int
+    public var description: String
+    public var spec: KeySpec
+    public var usage: KeyUsage
+    public var origin: KeyOrigin
+    public var manager: KeyManager
+    public var state: KeyState
+    public let creationDate: Date
+    public var deletionDate: Date?
+    public var pendingWindowInDays: Int?
+    public var materials: [SealedMaterial]
+    public var currentVersion: UInt32
+    public var tags: [Tag]
+    public var multiRegion: Bool
+    /// The key policy document, as GetKeyPolicy returns it.
+    public var policy: String
+
+    public init(
+        identity: KeyIdentity, revision: Int = 0, description: String, spec: KeySpec, usage: KeyUsage,
+        origin: KeyOrigin, manager: KeyManager, state: KeyState, creationDate: Date, deletionDate: Date? = nil,
+        pendingWindowInDays: Int? = nil, materials: [SealedMaterial], currentVersion: UInt32, tags: [Tag] = [],
+        multiRegion: Bool = false, policy: String
+    ) {
+        self.identity = identity
+        self.revision = revision
+        self.description = description
+        self.spec = spec
+        self.usage = usage
+        self.origin = origin
+        self.manager = manager
+        self.state = state
+        self.creationDate = creationDate
+        self.deletionDate = deletionDate
+        self.pendingWindowInDays = pendingWindowInDays
+        self.materials = materials
+        self.currentVersion = currentVersion
+        self.tags = tags
+        self.multiRegion = multiRegion
+        self.policy = policy
+    }
+
+    public var arn: KeyARN { identity.arn }
+    public var family: KeyFamily { spec.capabilities.family }
+    public var currentMaterial: SealedMaterial? { materials.first { $0.version == currentVersion } }
+    public func material(version: UInt32) -> SealedMaterial? { materials.first { $0.version == version } }
+
+    /// A key whose waiting period has passed is gone, even before the sweeper removes it.
+    public func isDeleted(at now: Date) -> Bool {
+        state == .pendingDeletion && (deletionDate.map { $0 <= now } ?? false)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Synchronization
+
+/// Keeps the records the hot path reads (keys by identity, aliases by name) in memory, so Encrypt, Decrypt,
+/// GenerateDataKey, Sign and Verify on an unchanged key touch no database. Every commit through this store
+/// invalidates what it touched; `invalidateAll` serves changes made by other nodes.
+public final class CachedKeyStore: KeyStore {
+    private struct Cache {
+        var keys: [KeyIdentity: KeyRecord] = [:]
+        var aliases: [Scope: [AliasName: AliasRecord]] = [:]
+        var generation: UInt64 = 0
+    }
+
+    public let base: any KeyStore
+    private let cache = Mutex(Cache())
+    private let limit: Int
+
+    public init(_ base: any KeyStore, limit: Int = 100_000) {
+        self.base = base
+        self.limit = limit
+    }
+
+    public func key(_ identity: KeyIdentity) async throws -> KeyRecord? {
+        let (hit, generation) = cache.withLock { ($0.keys[identity], $0.generation) }
+        if let hit { return hit }
+        let record = try await base.key(identity)
+        if let record {
+            cache.withLock { c in
+                guard c.generation == generation else { return }
+                if c.keys.count >= limit { c.keys.removeAll(keepingCapacity: true) }
+                c.keys[identity] = record
+            }
+        }
+        return record
+    }
+
+    public func alias(_ name: AliasName, in scope: Scope) async throws -> AliasRecord? {
+        let (hit, generation) = cache.withLock { ($0.aliases[scope]?[name], $0.generation) }
+        if let hit { return hit }
+        let record = try await base.alias(name, in: scope)
+        if let record {
+            cache.withLock { c in
+                guard c.generation == generation else { return }
+                c.aliases[scope, default: [:]][name] = record
+            }
+        }
+        return record
+    }
+
+    public func keys(in scope: Scope) async throws -> [KeyRecord] { try await base.keys(in: scope) }
+    public func aliases(in scope: Scope) async throws -> [AliasRecord] { try await base.aliases(in: scope) }
+    public func keysPendingDeletion(before date: Date) async throws -> [KeyRecord] {
+        try await base.keysPendingDeletion(before: date)
+    }
+    public func ping() async throws { try await base.ping() }
+
+    public func commit(_ changes: ChangeSet) async throws {
+        // Invalidate before and after: a reader that raced the commit cannot re-insert a stale record,
+        // because the generation moved.
+        invalidate(changes)
+        defer { invalidate(changes) }
+        try await base.commit(changes)
+    }
+
+    private func invalidate(_ changes: ChangeSet) {
+        cache.withLock { c in
+            c.generation &+= 1
+            for identity in changes.touchedKeys {
+                c.keys[identity] = nil
+                // Deleting a key deletes its aliases too.
+                c.aliases[identity.scope] = nil
+            }
+            for change in changes.aliases {
+                switch change {
+                case .create(let a), .update(let a, _): c.aliases[a.scope]?[a.name] = nil
+                case .delete(let scope, let name, _): c.aliases[scope]?[name] = nil
+                }
+            }
+        }
+    }
+
+    public func invalidateAll() {
+        cache.withLock { c in
+            c.generation &+= 1
+            c.keys.removeAll()
+            c.aliases.removeAll()
+        }
+    }
+}

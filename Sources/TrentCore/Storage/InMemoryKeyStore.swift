@@ -1,0 +1,35 @@
+import Foundation
+import Synchronization
+
+/// A store that lives and dies with the process: `trent serve --in-memory`, and unit tests.
+public final class InMemoryKeyStore: KeyStore {
+    private let state = Mutex(MemoryState())
+    public init() {}
+
+    public func key(_ identity: KeyIdentity) async throws -> KeyRecord? {
+        state.withLock { $0.keys[identity] }
+    }
+
+    public func keys(in scope: Scope) async throws -> [KeyRecord] {
+        state.withLock { $0.keys.values.filter { $0.identity.scope == scope } }.sorted { $0.identity.id < $1.identity.id }
+    }
+
+    public func alias(_ name: AliasName, in scope: Scope) async throws -> AliasRecord? {
+        state.withLock { $0.aliases[scope]?[name] }
+    }
+
+    public func aliases(in scope: Scope) async throws -> [AliasRecord] {
+        state.withLock { Array(($0.aliases[scope] ?? [:]).values) }.sorted { $0.name < $1.name }
+    }
+
+    public func keysPendingDeletion(before date: Date) async throws -> [KeyRecord] {
+        state.withLock { s in s.keys.values.filter { $0.isDeleted(at: date) } }
+    }
+
+    public func commit(_ changes: ChangeSet) async throws {
+        try state.withLock { s throws(StoreError) in try s.apply(changes) }
+    }
+
+    /// Forgets everything (the admin reset endpoint in development mode).
+    public func reset() { state.withLock { $0 = MemoryState() } }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// One change to a key, with the revision it was decided on (nil: the key must not exist yet).
+public enum KeyChange: Sendable {
+    case put(KeyRecord, expectedRevision: Int?)
+    /// Deletes the key, its material and every alias that points at it.
+    case delete(KeyIdentity, expectedRevision: Int)
+}
+
+public enum AliasChange: Sendable {
+    /// The alias must not exist yet.
+    case create(AliasRecord)
+    /// The alias must still point at `expectedTarget`.
+    case update(AliasRecord, expectedTarget: KeyID)
+    /// The alias must still point at `expectedTarget`.
+    case delete(Scope, AliasName, expectedTarget: KeyID)
+}
+
+/// What an operation hands the store after deciding: applied atomically, or not at all.
+public struct ChangeSet: Sendable {
+    public var keys: [KeyChange]
+    public var aliases: [AliasChange]
+    public init(keys: [KeyChange] = [], aliases: [AliasChange] = []) {
+        self.keys = keys
+        self.aliases = aliases
+    }
+    public static func key(_ change: KeyChange) -> ChangeSet { ChangeSet(keys: [change]) }
+    public static func alias(_ change: AliasChange) -> ChangeSet { ChangeSet(aliases: [change]) }
+
+    /// The keys this change set touches, for cache invalidation.
+    public var touchedKeys: [KeyIdentity] {
+        keys.map {
+            switch $0 {
+            case .put(let r, _): r.identity
+            case .delete(let id, _): id
+            }
+        }
+    }
+}
+
+public enum StoreError: Error, Sendable, Equatable {
+    /// A revision moved or a uniqueness rule broke since the operation read: re-read and decide again.
+    case conflict
+    /// Storage could not be reached.
+    case unavailable(String)
+}
+
+/// Storage of keys and aliases. Implemented in memory (here), by TrentSQLite and by TrentPostgres.
+public protocol KeyStore: Sendable {
+    func key(_ identity: KeyIdentity) async throws -> KeyRecord?
+    /// Every key of a scope, ordered by key id.
+    func keys(in scope: Scope) async throws -> [KeyRecord]
+    func alias(_ name: AliasName, in scope: Scope) async throws -> AliasRecord?
+    /// Every alias of a scope, ordered by name.
+    func aliases(in scope: Scope) async throws -> [AliasRecord]
+    /// Keys pending deletion whose date is at or before `date`, in every scope.
+    func keysPendingDeletion(before date: Date) async throws -> [KeyRecord]
+    /// Applies the change set atomically; throws `StoreError.conflict` when a precondition no longer holds.
+    func commit(_ changes: ChangeSet) async throws
+    /// Cheap reachability probe for readiness checks.
+    func ping() async throws
+}
+
+extension KeyStore {
+    public func ping() async throws {}
+}

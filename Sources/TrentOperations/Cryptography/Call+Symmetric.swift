@@ -1,0 +1,50 @@
+import Foundation
+import TrentCore
+import TrentCrypto
+
+extension Call {
+    /// Refuses a key whose usage or spec cannot do `action`, with InvalidKeyUsageException as AWS does.
+    func requireUsage(_ record: KeyRecord, _ usage: KeyUsage, for action: KMSAction) throws(KMSError) {
+        guard record.usage == usage else {
+            throw KMSError(
+                .invalidKeyUsage,
+                "\(record.arn) key usage is \(record.usage.rawValue) which is not valid for \(action.rawValue).")
+        }
+    }
+
+    /// Encryption with a symmetric key: the ciphertext blob and the material version used.
+    func sealSymmetric(_ plaintext: Data, with record: KeyRecord, context: [String: String]?) throws -> (Data, SealedMaterial) {
+        guard record.spec == .symmetricDefault, let material = record.currentMaterial else {
+            throw KMSError(.invalidKeyUsage, "\(record.arn) is not a symmetric encryption key.")
+        }
+        let clear = try kms.material(material, of: record.identity)
+        return (try CiphertextBlob.seal(plaintext, key: record, material: material, clear: clear, context: context), material)
+    }
+
+    /// Decryption of a Trent ciphertext blob: finds the key the blob names (checking a KeyId if one was given),
+    /// the material version that made it, and authenticates blob and context.
+    func openSymmetric(
+        _ blob: Data, expectedKeyID: String?, context: [String: String]?, algorithm: String?, for action: KMSAction
+    ) async throws -> (KeyRecord, Data, SealedMaterial) {
+        if let algorithm, algorithm != EncryptionAlgorithm.symmetricDefault.rawValue {
+            throw KMSError(.invalidCiphertext, "")
+        }
+        let parsed = try CiphertextBlob(parsing: blob)
+        if let expectedKeyID {
+            let expected = try await resolveKey(expectedKeyID, for: action)
+            guard expected.identity == parsed.identity else {
+                throw KMSError(
+                    .incorrectKey,
+                    "The key ID in the request does not identify a CMK that can perform this operation.")
+            }
+        }
+        guard parsed.identity.scope.region == scope.region,
+            let record = try await store.key(parsed.identity), !record.isDeleted(at: now)
+        else { throw KMSError.invalidCiphertext() }
+        if let refusal = record.state.refusal(of: action, arn: record.arn) { throw refusal }
+        try requireUsage(record, .encryptDecrypt, for: action)
+        guard let material = record.material(version: parsed.materialVersion) else { throw KMSError.invalidCiphertext() }
+        let clear = try kms.material(material, of: record.identity)
+        return (record, try parsed.open(clear: clear, context: context), material)
+    }
+}

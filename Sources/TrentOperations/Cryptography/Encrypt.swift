@@ -1,0 +1,33 @@
+import Foundation
+import TrentCore
+
+enum Encrypt: KMSOperation {
+    static let action = KMSAction.encrypt
+
+    struct Request: Decodable, Sendable {
+        var KeyId: String
+        var Plaintext: Data
+        var EncryptionContext: [String: String]?
+        var GrantTokens: [String]?
+        var EncryptionAlgorithm: String?
+        var DryRun: Bool?
+    }
+
+    struct Response: Encodable, Sendable {
+        var CiphertextBlob: Data
+        var KeyId: String
+        var EncryptionAlgorithm: String
+    }
+
+    static func perform(_ request: Request, _ call: Call) async throws -> Response {
+        let record = try await call.resolveKey(request.KeyId, for: action)
+        try call.requireUsage(record, .encryptDecrypt, for: action)
+        let algorithm = request.EncryptionAlgorithm ?? TrentCore.EncryptionAlgorithm.symmetricDefault.rawValue
+        guard record.spec.capabilities.encryptionAlgorithms.map(\.rawValue).contains(algorithm) else {
+            throw KMSError(.invalidKeyUsage, "The encryption algorithm \(algorithm) is not valid for \(record.arn).")
+        }
+        try call.finishDryRun(request.DryRun)
+        let (blob, _) = try call.sealSymmetric(request.Plaintext, with: record, context: request.EncryptionContext)
+        return Response(CiphertextBlob: blob, KeyId: record.arn.description, EncryptionAlgorithm: algorithm)
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import TrentCore
+
+enum ReEncrypt: KMSOperation {
+    static let action = KMSAction.reEncrypt
+
+    struct Request: Decodable, Sendable {
+        var CiphertextBlob: Data?
+        var SourceEncryptionContext: [String: String]?
+        var SourceKeyId: String?
+        var DestinationKeyId: String
+        var DestinationEncryptionContext: [String: String]?
+        var SourceEncryptionAlgorithm: String?
+        var DestinationEncryptionAlgorithm: String?
+        var GrantTokens: [String]?
+        var DryRun: Bool?
+        var DryRunModifiers: [String]?
+    }
+
+    struct Response: Encodable, Sendable {
+        var CiphertextBlob: Data
+        var SourceKeyId: String
+        var KeyId: String
+        var SourceEncryptionAlgorithm: String
+        var DestinationEncryptionAlgorithm: String
+        var SourceKeyMaterialId: String
+        var DestinationKeyMaterialId: String
+    }
+
+    static func perform(_ request: Request, _ call: Call) async throws -> Response {
+        guard let blob = request.CiphertextBlob else {
+            throw KMSError.validation(.null(at: "ciphertextBlob"))
+        }
+        let destination = try await call.resolveKey(request.DestinationKeyId, for: action)
+        try call.requireUsage(destination, .encryptDecrypt, for: action)
+        let algorithm = request.DestinationEncryptionAlgorithm ?? EncryptionAlgorithm.symmetricDefault.rawValue
+        guard destination.spec.capabilities.encryptionAlgorithms.map(\.rawValue).contains(algorithm) else {
+            throw KMSError(.invalidKeyUsage, "The encryption algorithm \(algorithm) is not valid for \(destination.arn).")
+        }
+        if request.DryRun == true, request.DryRunModifiers?.contains("IGNORE_CIPHERTEXT") == true {
+            throw KMSError.dryRun
+        }
+        let (source, plaintext, sourceMaterial) = try await call.openSymmetric(
+            blob, expectedKeyID: request.SourceKeyId, context: request.SourceEncryptionContext,
+            algorithm: request.SourceEncryptionAlgorithm, for: action)
+        try call.finishDryRun(request.DryRun)
+        let (newBlob, material) = try call.sealSymmetric(
+            plaintext, with: destination, context: request.DestinationEncryptionContext)
+        return Response(
+            CiphertextBlob: newBlob, SourceKeyId: source.arn.description, KeyId: destination.arn.description,
+            SourceEncryptionAlgorithm: EncryptionAlgorithm.symmetricDefault.rawValue,
+            DestinationEncryptionAlgorithm: algorithm, SourceKeyMaterialId: sourceMaterial.materialID,
+            DestinationKeyMaterialId: material.materialID)
+    }
+}

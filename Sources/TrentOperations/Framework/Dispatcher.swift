@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import TrentCore
+
+/// Turns one JSON 1.1 request into one response: target lookup, model validation, the operation, and
+/// AWS-shaped errors. Transport-free, so in-process tests and the HTTP layer share it.
+public struct Dispatcher: Sendable {
+    public let kms: KMS
+    public let model: ServiceModel
+
+    public init(kms: KMS, model: ServiceModel = .kms) {
+        self.kms = kms
+        self.model = model
+    }
+
+    public struct Reply: Sendable {
+        public let status: Int
+        public let body: Data
+        public let error: KMSError?
+    }
+
+    /// `target` is the whole X-Amz-Target header value, `TrentService.Encrypt`.
+    public func handle(target: String?, body: Data, caller: Caller, requestID: String) async -> Reply {
+        do {
+            let name = try operationName(target)
+            let input: JSONValue
+            do {
+                input = body.isEmpty ? .object([:]) : try Wire.decoder.decode(JSONValue.self, from: body)
+            } catch {
+                throw KMSError(.serialization, "Start of structure or map found where not expected.")
+            }
+            try model.validate(operation: name, input: input)
+            guard let operation = OperationTable.byName[name] else {
+                throw KMSError(.unsupportedOperation, "Trent does not implement \(name) yet.")
+            }
+            let call = Call(kms: kms, caller: caller, requestID: requestID)
+            let data = try await operation.invoke(body: body, input: input, call: call)
+            return Reply(status: 200, body: data, error: nil)
+        } catch let error as KMSError {
+            return Self.render(error)
+        } catch StoreError.unavailable(let why) {
+            kms.logger.error("storage unavailable", metadata: ["requestId": "\(requestID)", "reason": "\(why)"])
+            return Self.render(KMSError(.dependencyTimeout, "The storage of this server is unreachable. Retry the request."))
+        } catch {
+            kms.logger.error("internal error", metadata: ["requestId": "\(requestID)", "error": "\(type(of: error))"])
+            return Self.render(KMSError.internalError())
+        }
+    }
+
+    private func operationName(_ target: String?) throws(KMSError) -> String {
+        guard let target, target.hasPrefix("TrentService.") else {
+            throw KMSError(.unknownOperation, "")
+        }
+        let name = String(target.dropFirst("TrentService.".count))
+        guard model.operations[name] != nil else { throw KMSError(.unknownOperation, "") }
+        return name
+    }
+
+    public static func render(_ error: KMSError) -> Reply {
+        struct Body: Encodable {
+            let __type: String
+            let message: String
+        }
+        let data = (try? JSONEncoder().encode(Body(__type: error.code.rawValue, message: error.message))) ?? Data()
+        return Reply(status: error.code.httpStatus, body: data, error: error)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+import Synchronization
+import TrentCore
+import TrentCrypto
+
+/// The service: storage, the root-key sealer, the clock, and the cache of unsealed key material.
+public final class KMS: Sendable {
+    public let store: CachedKeyStore
+    public let sealer: RootKeySealer
+    public let clock: TrentClock
+    public let logger: Logger
+    private let unsealed = Mutex<[String: SecretBytes]>([:])
+
+    public init(store: any KeyStore, sealer: RootKeySealer, clock: TrentClock = TrentClock(), logger: Logger) {
+        self.store = (store as? CachedKeyStore) ?? CachedKeyStore(store)
+        self.sealer = sealer
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The root-key binding of one material version: the key's ARN and the material id.
+    static func sealingIdentity(_ identity: KeyIdentity, materialID: String) -> String {
+        "\(identity.arn)#\(materialID)"
+    }
+
+    /// Creates a new sealed material version for a key.
+    func newMaterial(for identity: KeyIdentity, version: UInt32, bytes: SecretBytes, at date: Date) throws -> SealedMaterial {
+        let materialID = SecureRandom.bytes(32).map { String(format: "%02x", $0) }.joined()
+        let sealed = try sealer.seal(bytes, boundTo: Self.sealingIdentity(identity, materialID: materialID))
+        return SealedMaterial(version: version, materialID: materialID, sealed: sealed, createdAt: date)
+    }
+
+    /// The clear material of a version, unsealed once and then served from memory (never logged, never stored).
+    func material(_ material: SealedMaterial, of identity: KeyIdentity) throws(KMSError) -> SecretBytes {
+        if let hit = unsealed.withLock({ $0[material.materialID] }) { return hit }
+        do {
+            let clear = try sealer.open(material.sealed, boundTo: Self.sealingIdentity(identity, materialID: material.materialID))
+            unsealed.withLock { cache in
+                if cache.count > 100_000 { cache.removeAll() }
+                cache[material.materialID] = clear
+            }
+            return clear
+        } catch {
+            logger.error("key material of \(identity) does not open under the root key")
+            throw KMSError.internalError()
+        }
+    }
+
+    /// Forgets unsealed material (after a key is deleted, or on reset).
+    func forgetMaterial(_ ids: [String]) {
+        unsealed.withLock { cache in for id in ids { cache[id] = nil } }
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import TrentCore
+
+/// The one table of operations: `X-Amz-Target` action name → implementation. Every operation of botocore's
+/// model is listed; those Trent does not implement yet answer UnsupportedOperationException saying so.
+public enum OperationTable {
+    public static let implemented: [any KMSOperation.Type] = [
+        CancelKeyDeletion.self, CreateAlias.self, CreateKey.self, Decrypt.self, DeleteAlias.self,
+        DescribeKey.self, DisableKey.self, EnableKey.self, Encrypt.self, GenerateDataKey.self,
+        GenerateDataKeyWithoutPlaintext.self, GenerateRandom.self, GetKeyPolicy.self, ListAliases.self,
+        ListKeyPolicies.self, ListKeys.self, ListResourceTags.self, ReEncrypt.self, ScheduleKeyDeletion.self,
+        TagResource.self, UntagResource.self, UpdateAlias.self, UpdateKeyDescription.self,
+    ]
+
+    static let byName: [String: any KMSOperation.Type] = Dictionary(
+        uniqueKeysWithValues: implemented.map { ($0.action.rawValue, $0) })
+
+    /// Every action and whether Trent implements it.
+    public static var status: [(action: KMSAction, implemented: Bool)] {
+        KMSAction.allCases.map { ($0, byName[$0.rawValue] != nil) }
+    }
+
+    public static func isImplemented(_ name: String) -> Bool { byName[name] != nil }
+}

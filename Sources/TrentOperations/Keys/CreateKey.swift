@@ -1,0 +1,79 @@
+import Foundation
+import TrentCore
+import TrentCrypto
+
+public enum CreateKey: KMSOperation {
+    public static let action = KMSAction.createKey
+
+    public struct Request: Decodable, Sendable {
+        var Policy: String?
+        var Description: String?
+        var KeyUsage: String?
+        var CustomerMasterKeySpec: String?
+        var KeySpec: String?
+        var Origin: String?
+        var CustomKeyStoreId: String?
+        var BypassPolicyLockoutSafetyCheck: Bool?
+        var Tags: [WireTag]?
+        var MultiRegion: Bool?
+        var XksKeyId: String?
+    }
+
+    struct Response: Encodable, Sendable {
+        var KeyMetadata: KeyMetadata
+    }
+
+    static func perform(_ request: Request, _ call: Call) async throws -> Response {
+        if request.KeySpec != nil && request.CustomerMasterKeySpec != nil {
+            throw KMSError.validation(
+                "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec is deprecated.")
+        }
+        // The model has already checked the enum values, so these conversions succeed.
+        let spec = TrentCore.KeySpec(rawValue: request.KeySpec ?? request.CustomerMasterKeySpec ?? "SYMMETRIC_DEFAULT")!
+        let origin = KeyOrigin(rawValue: request.Origin ?? "AWS_KMS")!
+        if let storeID = request.CustomKeyStoreId {
+            throw KMSError(.customKeyStoreNotFound, "Custom key store \(storeID) does not exist. Trent has no custom key stores.")
+        }
+        if origin == .awsCloudHSM || origin == .externalKeyStore {
+            throw KMSError.validation("CustomKeyStoreId is required when Origin is \(origin.rawValue).")
+        }
+        if request.XksKeyId != nil {
+            throw KMSError.validation("XksKeyId is only allowed when Origin is EXTERNAL_KEY_STORE.")
+        }
+        let usage: KeyUsage
+        if let raw = request.KeyUsage {
+            usage = TrentCore.KeyUsage(rawValue: raw)!
+        } else if let fallback = spec.defaultUsage {
+            usage = fallback
+        } else {
+            throw KMSError.validation("You must specify a KeyUsage value for an asymmetric KMS key.")
+        }
+        guard spec.capabilities.usages.contains(usage) else {
+            throw KMSError.validation("KeyUsage \(usage.rawValue) is not compatible with KeySpec \(spec.rawValue).")
+        }
+        guard spec == .symmetricDefault else {
+            throw KMSError(.unsupportedOperation, "Trent does not support KeySpec \(spec.rawValue) yet.")
+        }
+        guard origin == .awsKMS else {
+            throw KMSError(.unsupportedOperation, "Trent does not support Origin \(origin.rawValue) yet.")
+        }
+        if let policy = request.Policy {
+            try PolicyDocument.checkJSON(policy)
+        }
+        let tags = try TagRules.validate(request.Tags ?? [], existing: [])
+        try call.finishDryRun(nil)
+
+        let multiRegion = request.MultiRegion ?? false
+        let id = multiRegion ? KeyID("mrk-" + SecureRandom.bytes(16).map { String(format: "%02x", $0) }.joined())! : KeyID.random()
+        let identity = KeyIdentity(scope: call.scope, id: id)
+        let material = try call.kms.newMaterial(for: identity, version: 1, bytes: .random(count: 32), at: call.now)
+        var record = KeyRecord(
+            identity: identity, description: request.Description ?? "", spec: spec, usage: usage, origin: origin,
+            manager: .customer, state: .enabled, creationDate: call.now, materials: [material], currentVersion: 1,
+            tags: tags, multiRegion: multiRegion,
+            policy: request.Policy ?? TrentCore.KeyPolicy.customerDefault(account: call.scope.account))
+        try await call.store.commit(.key(.put(record, expectedRevision: nil)))
+        record.revision = 1
+        return Response(KeyMetadata: KeyMetadata(record))
+    }
+}

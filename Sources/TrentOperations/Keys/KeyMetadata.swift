@@ -1,0 +1,67 @@
+import Foundation
+import TrentCore
+
+/// The wire shape `KeyMetadata`, derived from a key record and its spec's declared capabilities.
+struct KeyMetadata: Codable, Sendable {
+    struct MultiRegionKey: Codable, Sendable {
+        var Arn: String
+        var Region: String
+    }
+    struct MultiRegionConfiguration: Codable, Sendable {
+        var MultiRegionKeyType: String
+        var PrimaryKey: MultiRegionKey
+        var ReplicaKeys: [MultiRegionKey]
+    }
+
+    var AWSAccountId: String
+    var KeyId: String
+    var Arn: String
+    var CreationDate: Date
+    var Enabled: Bool
+    var Description: String
+    var KeyUsage: String
+    var KeyState: String
+    var DeletionDate: Date?
+    var Origin: String
+    var KeyManager: String
+    var CustomerMasterKeySpec: String
+    var KeySpec: String
+    var EncryptionAlgorithms: [String]?
+    var SigningAlgorithms: [String]?
+    var KeyAgreementAlgorithms: [String]?
+    var MacAlgorithms: [String]?
+    var MultiRegion: Bool
+    var MultiRegionConfiguration: MultiRegionConfiguration?
+    var PendingDeletionWindowInDays: Int?
+    var CurrentKeyMaterialId: String?
+
+    init(_ r: KeyRecord) {
+        let caps = r.spec.capabilities
+        AWSAccountId = r.identity.scope.account.rawValue
+        KeyId = r.identity.id.rawValue
+        Arn = r.arn.description
+        CreationDate = r.creationDate
+        Enabled = r.state.isEnabled
+        Description = r.description
+        KeyUsage = r.usage.rawValue
+        KeyState = r.state.rawValue
+        DeletionDate = r.state == .pendingDeletion ? r.deletionDate : nil
+        Origin = r.origin.rawValue
+        KeyManager = r.manager.rawValue
+        CustomerMasterKeySpec = r.spec.rawValue
+        KeySpec = r.spec.rawValue
+        switch r.usage {
+        case .encryptDecrypt: EncryptionAlgorithms = caps.encryptionAlgorithms.map(\.rawValue)
+        case .signVerify: SigningAlgorithms = caps.signingAlgorithms.map(\.rawValue)
+        case .generateVerifyMac: MacAlgorithms = caps.macAlgorithms.map(\.rawValue)
+        case .keyAgreement: KeyAgreementAlgorithms = caps.keyAgreementAlgorithms.map(\.rawValue)
+        }
+        MultiRegion = r.multiRegion
+        if r.multiRegion {
+            let primary = MultiRegionKey(Arn: r.arn.description, Region: r.identity.scope.region.rawValue)
+            MultiRegionConfiguration = .init(MultiRegionKeyType: "PRIMARY", PrimaryKey: primary, ReplicaKeys: [])
+        }
+        PendingDeletionWindowInDays = r.state == .pendingDeletion ? r.pendingWindowInDays : nil
+        if r.spec == .symmetricDefault { CurrentKeyMaterialId = r.currentMaterial?.materialID }
+    }
+}

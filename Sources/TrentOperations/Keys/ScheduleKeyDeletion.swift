@@ -1,0 +1,38 @@
+import Foundation
+import TrentCore
+
+public enum ScheduleKeyDeletion: KMSOperation {
+    public static let action = KMSAction.scheduleKeyDeletion
+
+    public struct Request: Decodable, Sendable {
+        var KeyId: String
+        var PendingWindowInDays: Int?
+    }
+
+    struct Response: Encodable, Sendable {
+        var KeyId: String
+        var DeletionDate: Date
+        var KeyState: String
+        var PendingWindowInDays: Int
+    }
+
+    static func perform(_ request: Request, _ call: Call) async throws -> Response {
+        let days = request.PendingWindowInDays ?? 30
+        // The model allows 1–365; AWS documents and enforces 7–30.
+        if days < 7 {
+            throw KMSError.validation(.number(days, at: "pendingWindowInDays", "Member must have value greater than or equal to 7"))
+        }
+        if days > 30 {
+            throw KMSError.validation(.number(days, at: "pendingWindowInDays", "Member must have value less than or equal to 30"))
+        }
+        var record = try await call.resolveKey(request.KeyId, for: action)
+        try call.requireCustomerManaged(record, for: action)
+        let revision = record.revision
+        let date = call.now.addingTimeInterval(TimeInterval(days) * 86_400)
+        record.state = .pendingDeletion
+        record.deletionDate = date
+        record.pendingWindowInDays = days
+        try await call.store.commit(.key(.put(record, expectedRevision: revision)))
+        return Response(KeyId: record.arn.description, DeletionDate: date, KeyState: record.state.rawValue, PendingWindowInDays: days)
+    }
+}
