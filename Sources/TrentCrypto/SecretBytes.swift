@@ -20,18 +20,15 @@ public enum SecureRandom {
     /// Bytes from the system's cryptographically secure generator (getrandom on Linux).
     public static func bytes(_ count: Int) -> Data {
         var generator = SystemRandomNumberGenerator()
-        var data = Data(count: count)
-        data.withUnsafeMutableBytes { buffer in
-            var i = 0
-            while i < count {
-                var word = generator.next()
-                let n = min(8, count - i)
-                withUnsafeBytes(of: &word) { w in
-                    for j in 0..<n { buffer[i + j] = w[j] }
-                }
-                i += n
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(count)
+        while bytes.count < count {
+            let word = generator.next()
+            for shift in stride(from: 0, to: 64, by: 8) where bytes.count < count {
+                bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
             }
         }
+        let data = Data(bytes)
         return data
     }
 }

@@ -44,7 +44,7 @@ extension AliasName {
             throw KMSError(.invalidAliasName, "\(raw) contains invalid characters for an alias")
         }
         if name.isAWSManaged {
-            throw KMSError(.notAuthorized, "")
+            throw KMSError(.notAuthorized, "Aliases that begin with alias/aws/ are reserved for AWS managed keys.")
         }
         return name
     }

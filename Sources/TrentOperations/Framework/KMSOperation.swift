@@ -3,7 +3,7 @@ import TrentCore
 
 /// One AWS KMS operation: its wire request and response, and what it does. Wire types use AWS's PascalCase
 /// member names as Swift property names, so they are Codable with no key mapping.
-public protocol KMSOperation: Sendable {
+protocol KMSOperation: Sendable {
     associatedtype Request: Decodable & Sendable
     associatedtype Response: Encodable & Sendable
     static var action: KMSAction { get }
@@ -11,7 +11,7 @@ public protocol KMSOperation: Sendable {
 }
 
 /// The response of an operation that returns nothing: an empty body, as AWS sends.
-public struct NoResponse: Codable, Sendable {}
+struct NoResponse: Codable, Sendable {}
 
 extension KMSOperation {
     static func invoke(body: Data, input: JSONValue, call: Call) async throws -> Data {

@@ -4,7 +4,7 @@ import TrentCore
 /// The one table of operations: `X-Amz-Target` action name → implementation. Every operation of botocore's
 /// model is listed; those Trent does not implement yet answer UnsupportedOperationException saying so.
 public enum OperationTable {
-    public static let implemented: [any KMSOperation.Type] = [
+    static let implemented: [any KMSOperation.Type] = [
         CancelKeyDeletion.self, CreateAlias.self, CreateKey.self, Decrypt.self, DeleteAlias.self,
         DescribeKey.self, DisableKey.self, EnableKey.self, Encrypt.self, GenerateDataKey.self,
         GenerateDataKeyWithoutPlaintext.self, GenerateRandom.self, GetKeyPolicy.self, ListAliases.self,

@@ -1,9 +1,9 @@
 import TrentCore
 
-public enum CancelKeyDeletion: KMSOperation {
-    public static let action = KMSAction.cancelKeyDeletion
+enum CancelKeyDeletion: KMSOperation {
+    static let action = KMSAction.cancelKeyDeletion
 
-    public struct Request: Decodable, Sendable {
+    struct Request: Decodable, Sendable {
         var KeyId: String
     }
 

@@ -2,10 +2,10 @@ import Foundation
 import TrentCore
 import TrentCrypto
 
-public enum CreateKey: KMSOperation {
-    public static let action = KMSAction.createKey
+enum CreateKey: KMSOperation {
+    static let action = KMSAction.createKey
 
-    public struct Request: Decodable, Sendable {
+    struct Request: Decodable, Sendable {
         var Policy: String?
         var Description: String?
         var KeyUsage: String?

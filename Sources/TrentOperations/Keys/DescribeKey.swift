@@ -1,9 +1,9 @@
 import TrentCore
 
-public enum DescribeKey: KMSOperation {
-    public static let action = KMSAction.describeKey
+enum DescribeKey: KMSOperation {
+    static let action = KMSAction.describeKey
 
-    public struct Request: Decodable, Sendable {
+    struct Request: Decodable, Sendable {
         var KeyId: String
         var GrantTokens: [String]?
     }

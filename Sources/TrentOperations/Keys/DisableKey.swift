@@ -1,9 +1,9 @@
 import TrentCore
 
-public enum DisableKey: KMSOperation {
-    public static let action = KMSAction.disableKey
+enum DisableKey: KMSOperation {
+    static let action = KMSAction.disableKey
 
-    public struct Request: Decodable, Sendable {
+    struct Request: Decodable, Sendable {
         var KeyId: String
     }
 

@@ -1,9 +1,9 @@
 import TrentCore
 
-public enum EnableKey: KMSOperation {
-    public static let action = KMSAction.enableKey
+enum EnableKey: KMSOperation {
+    static let action = KMSAction.enableKey
 
-    public struct Request: Decodable, Sendable {
+    struct Request: Decodable, Sendable {
         var KeyId: String
     }
 

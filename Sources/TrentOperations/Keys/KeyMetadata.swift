@@ -7,7 +7,7 @@ struct KeyMetadata: Codable, Sendable {
         var Arn: String
         var Region: String
     }
-    struct MultiRegionConfiguration: Codable, Sendable {
+    struct MultiRegionConfigurationShape: Codable, Sendable {
         var MultiRegionKeyType: String
         var PrimaryKey: MultiRegionKey
         var ReplicaKeys: [MultiRegionKey]
@@ -31,7 +31,7 @@ struct KeyMetadata: Codable, Sendable {
     var KeyAgreementAlgorithms: [String]?
     var MacAlgorithms: [String]?
     var MultiRegion: Bool
-    var MultiRegionConfiguration: MultiRegionConfiguration?
+    var MultiRegionConfiguration: MultiRegionConfigurationShape?
     var PendingDeletionWindowInDays: Int?
     var CurrentKeyMaterialId: String?
 
@@ -59,7 +59,7 @@ struct KeyMetadata: Codable, Sendable {
         MultiRegion = r.multiRegion
         if r.multiRegion {
             let primary = MultiRegionKey(Arn: r.arn.description, Region: r.identity.scope.region.rawValue)
-            MultiRegionConfiguration = .init(MultiRegionKeyType: "PRIMARY", PrimaryKey: primary, ReplicaKeys: [])
+            self.MultiRegionConfiguration = MultiRegionConfigurationShape(MultiRegionKeyType: "PRIMARY", PrimaryKey: primary, ReplicaKeys: [])
         }
         PendingDeletionWindowInDays = r.state == .pendingDeletion ? r.pendingWindowInDays : nil
         if r.spec == .symmetricDefault { CurrentKeyMaterialId = r.currentMaterial?.materialID }

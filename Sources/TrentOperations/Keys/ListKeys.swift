@@ -1,9 +1,9 @@
 import TrentCore
 
-public enum ListKeys: KMSOperation {
-    public static let action = KMSAction.listKeys
+enum ListKeys: KMSOperation {
+    static let action = KMSAction.listKeys
 
-    public struct Request: Decodable, Sendable {
+    struct Request: Decodable, Sendable {
         var Limit: Int?
         var Marker: String?
     }

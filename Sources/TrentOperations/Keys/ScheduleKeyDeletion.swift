@@ -1,10 +1,10 @@
 import Foundation
 import TrentCore
 
-public enum ScheduleKeyDeletion: KMSOperation {
-    public static let action = KMSAction.scheduleKeyDeletion
+enum ScheduleKeyDeletion: KMSOperation {
+    static let action = KMSAction.scheduleKeyDeletion
 
-    public struct Request: Decodable, Sendable {
+    struct Request: Decodable, Sendable {
         var KeyId: String
         var PendingWindowInDays: Int?
     }

@@ -1,9 +1,9 @@
 import TrentCore
 
-public enum UpdateKeyDescription: KMSOperation {
-    public static let action = KMSAction.updateKeyDescription
+enum UpdateKeyDescription: KMSOperation {
+    static let action = KMSAction.updateKeyDescription
 
-    public struct Request: Decodable, Sendable {
+    struct Request: Decodable, Sendable {
         var KeyId: String
         var Description: String
     }

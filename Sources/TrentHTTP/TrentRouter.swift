@@ -1,0 +1,66 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import TrentCore
+import TrentOperations
+
+/// The HTTP face of Trent: KMS's JSON 1.1 protocol on `POST /`, plus health endpoints.
+public enum TrentRouter {
+    /// Larger than any valid KMS request (the biggest member, a key policy, is 32 KB).
+    public static let bodyLimit = 1 << 20
+
+    static let amzTarget = HTTPField.Name("X-Amz-Target")!
+    static let requestIDHeader = HTTPField.Name("x-amzn-RequestId")!
+    static let jsonContentType = "application/x-amz-json-1.1"
+
+    public static func build(dispatcher: Dispatcher, defaults: CallerDefaults, logger: Logger) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("/") { request, context -> Response in
+            let requestID = UUID().uuidString.lowercased()
+            let caller = defaults.caller(authorization: request.headers[.authorization])
+            let reply: Dispatcher.Reply
+            do {
+                let buffer = try await request.body.collect(upTo: bodyLimit)
+                reply = await dispatcher.handle(
+                    target: request.headers[amzTarget], body: Data(buffer.readableBytesView), caller: caller,
+                    requestID: requestID)
+            } catch {
+                reply = Dispatcher.render(KMSError(.requestTooLarge, "Request body is larger than \(bodyLimit) bytes."))
+            }
+            if let error = reply.error {
+                logger.debug(
+                    "request refused",
+                    metadata: [
+                        "requestId": "\(requestID)", "target": "\(request.headers[amzTarget] ?? "-")",
+                        "error": "\(error.code.rawValue)",
+                    ])
+            }
+            return Response(
+                status: HTTPResponse.Status(code: reply.status),
+                headers: [.contentType: jsonContentType, requestIDHeader: requestID],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
+        }
+        // Liveness: the process answers.
+        router.get("/health") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "application/json", requestIDHeader: UUID().uuidString.lowercased()],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+        }
+        // Readiness: storage answers too.
+        router.get("/ready") { _, _ -> Response in
+            let ready: Bool
+            do {
+                try await dispatcher.kms.store.ping()
+                ready = true
+            } catch {
+                ready = false
+            }
+            return Response(
+                status: ready ? .ok : .serviceUnavailable,
+                headers: [.contentType: "application/json", requestIDHeader: UUID().uuidString.lowercased()],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: ready ? #"{"status":"ready"}"# : #"{"status":"storage unreachable"}"#)))
+        }
+        return router
+    }
+}

@@ -1,0 +1,18 @@
+import TrentCore
+
+enum DeleteAlias: KMSOperation {
+    static let action = KMSAction.deleteAlias
+
+    struct Request: Decodable, Sendable {
+        var AliasName: String
+    }
+
+    static func perform(_ request: Request, _ call: Call) async throws -> NoResponse {
+        let name = try TrentCore.AliasName.validateCustomerAlias(request.AliasName)
+        guard let alias = try await call.store.alias(name, in: call.scope) else {
+            throw KMSError.aliasNotFound(AliasARN(scope: call.scope, name: name))
+        }
+        try await call.store.commit(.alias(.delete(call.scope, name, expectedTarget: alias.targetKeyID)))
+        return NoResponse()
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import TrentCore
+
+/// Deletes keys whose waiting period has passed, with their material and aliases. Idempotent, and driven by
+/// the injected clock, so tests move time instead of waiting. Keys past their date are already treated as
+/// deleted by every read, so the sweeper only reclaims storage.
+public struct DeletionSweeper: Sendable {
+    let kms: KMS
+
+    public init(kms: KMS) { self.kms = kms }
+
+    /// One sweep; returns the keys deleted.
+    @discardableResult
+    public func sweep() async throws -> [KeyARN] {
+        let now = kms.clock.now()
+        var deleted: [KeyARN] = []
+        for key in try await kms.store.keysPendingDeletion(before: now) where key.isDeleted(at: now) {
+            do {
+                try await kms.store.commit(.key(.delete(key.identity, expectedRevision: key.revision)))
+                kms.forgetMaterial(key.materials.map(\.materialID))
+                deleted.append(key.arn)
+                kms.logger.info("deleted \(key.arn) at the end of its waiting period")
+            } catch StoreError.conflict {
+                continue  // cancelled or changed meanwhile; the next sweep looks again
+            }
+        }
+        return deleted
+    }
+
+    /// Sweeps every `interval` until the task is cancelled.
+    public func run(every interval: Duration = .seconds(60)) async {
+        while !Task.isCancelled {
+            do { try await sweep() } catch { kms.logger.warning("deletion sweep failed: \(error)") }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import TrentCore
+
+/// The wire shape `Tag`.
+struct WireTag: Codable, Sendable {
+    var TagKey: String
+    var TagValue: String
+
+    init(_ tag: Tag) {
+        TagKey = tag.key
+        TagValue = tag.value
+    }
+}
+
+/// AWS's tag rules beyond the model's lengths: the reserved `aws:` prefix, one value per key, 50 tags a key.
+enum TagRules {
+    static let maximumTags = 50
+
+    /// Merges `new` into `existing` (a new value replaces an old one) and checks the result.
+    static func validate(_ new: [WireTag], existing: [Tag]) throws(KMSError) -> [Tag] {
+        var seen = Set<String>()
+        for tag in new {
+            if tag.TagKey.lowercased().hasPrefix("aws:") {
+                throw KMSError(.tag, "Tags beginning with aws: are reserved")
+            }
+            if !seen.insert(tag.TagKey).inserted {
+                throw KMSError(.tag, "Duplicate tag keys")
+            }
+        }
+        var merged = existing
+        for tag in new {
+            if let index = merged.firstIndex(where: { $0.key == tag.TagKey }) {
+                merged[index].value = tag.TagValue
+            } else {
+                merged.append(Tag(key: tag.TagKey, value: tag.TagValue))
+            }
+        }
+        if merged.count > maximumTags {
+            throw KMSError(.limitExceeded, "A key can have at most \(maximumTags) tags; this request would give it \(merged.count).")
+        }
+        return merged
+    }
+}

@@ -1,0 +1,284 @@
+import Foundation
+import GRDB
+import TrentCore
+
+/// The embedded default store: one SQLite file in WAL mode with `synchronous=FULL`, so a commit that returned
+/// is on disk. Rows are this file's own business: records go in and come out as TrentCore types.
+public final class SQLiteKeyStore: KeyStore {
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) `trent.sqlite` in `directory` and applies pending migrations.
+    public init(directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        config.busyMode = .timeout(10)
+        pool = try DatabasePool(path: directory.appendingPathComponent("trent.sqlite").path, configuration: config)
+        try Self.migrator.migrate(pool)
+    }
+
+    /// The journal mode and synchronous level actually in force (checked by tests).
+    public func pragmas() throws -> (journalMode: String, synchronous: Int) {
+        try pool.write { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+             try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)
+        }
+    }
+
+    // MARK: Schema
+
+    /// Named, append-only migrations: never edit one that has shipped; add the next.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-v1-keys-aliases") { db in
+            try db.execute(sql: """
+                CREATE TABLE keys (
+                    account TEXT NOT NULL, region TEXT NOT NULL, key_id TEXT NOT NULL,
+                    revision INTEGER NOT NULL, description TEXT NOT NULL, key_spec TEXT NOT NULL,
+                    key_usage TEXT NOT NULL, origin TEXT NOT NULL, key_manager TEXT NOT NULL,
+                    key_state TEXT NOT NULL, creation_date REAL NOT NULL, deletion_date REAL,
+                    pending_window_days INTEGER, current_version INTEGER NOT NULL,
+                    multi_region INTEGER NOT NULL, policy TEXT NOT NULL,
+                    PRIMARY KEY (account, region, key_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX keys_deletion ON keys (deletion_date) WHERE deletion_date IS NOT NULL;
+                CREATE TABLE key_materials (
+                    account TEXT NOT NULL, region TEXT NOT NULL, key_id TEXT NOT NULL,
+                    version INTEGER NOT NULL, material_id TEXT NOT NULL, sealed BLOB NOT NULL,
+                    created_at REAL NOT NULL,
+                    PRIMARY KEY (account, region, key_id, version),
+                    FOREIGN KEY (account, region, key_id) REFERENCES keys ON DELETE CASCADE
+                ) WITHOUT ROWID;
+                CREATE TABLE key_tags (
+                    account TEXT NOT NULL, region TEXT NOT NULL, key_id TEXT NOT NULL,
+                    position INTEGER NOT NULL, tag_key TEXT NOT NULL, tag_value TEXT NOT NULL,
+                    PRIMARY KEY (account, region, key_id, tag_key),
+                    FOREIGN KEY (account, region, key_id) REFERENCES keys ON DELETE CASCADE
+                ) WITHOUT ROWID;
+                CREATE TABLE aliases (
+                    account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,
+                    target_key_id TEXT NOT NULL, creation_date REAL NOT NULL, last_updated_date REAL NOT NULL,
+                    PRIMARY KEY (account, region, name),
+                    FOREIGN KEY (account, region, target_key_id) REFERENCES keys ON DELETE CASCADE
+                ) WITHOUT ROWID;
+                CREATE INDEX aliases_target ON aliases (account, region, target_key_id);
+                """)
+        }
+        return migrator
+    }
+
+    // MARK: Reads
+
+    public func key(_ identity: KeyIdentity) async throws -> KeyRecord? {
+        try await pool.read { db in try Self.loadKey(db, identity) }
+    }
+
+    public func keys(in scope: Scope) async throws -> [KeyRecord] {
+        try await pool.read { db in
+            let ids = try String.fetchAll(
+                db, sql: "SELECT key_id FROM keys WHERE account = ? AND region = ? ORDER BY key_id",
+                arguments: [scope.account.rawValue, scope.region.rawValue])
+            return try ids.compactMap { raw in
+                guard let id = KeyID(raw) else { return nil }
+                return try Self.loadKey(db, KeyIdentity(scope: scope, id: id))
+            }
+        }
+    }
+
+    public func alias(_ name: AliasName, in scope: Scope) async throws -> AliasRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM aliases WHERE account = ? AND region = ? AND name = ?",
+                arguments: [scope.account.rawValue, scope.region.rawValue, name.rawValue]
+            ).flatMap { Self.alias(from: $0, scope: scope) }
+        }
+    }
+
+    public func aliases(in scope: Scope) async throws -> [AliasRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM aliases WHERE account = ? AND region = ? ORDER BY name",
+                arguments: [scope.account.rawValue, scope.region.rawValue]
+            ).compactMap { Self.alias(from: $0, scope: scope) }
+        }
+    }
+
+    public func keysPendingDeletion(before date: Date) async throws -> [KeyRecord] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT account, region, key_id FROM keys WHERE key_state = 'PendingDeletion' AND deletion_date <= ?",
+                arguments: [date.timeIntervalSince1970])
+            return try rows.compactMap { row in
+                guard let account = AccountID(row["account"]), let region = Region(row["region"]),
+                    let id = KeyID(row["key_id"])
+                else { return nil }
+                return try Self.loadKey(db, KeyIdentity(scope: Scope(account: account, region: region), id: id))
+            }
+        }
+    }
+
+    public func ping() async throws {
+        do {
+            _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        } catch {
+            throw StoreError.unavailable("\(error)")
+        }
+    }
+
+    // MARK: Writes
+
+    public func commit(_ changes: ChangeSet) async throws {
+        do {
+            try await pool.write { db in try Self.apply(changes, db) }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            // A uniqueness or foreign-key rule broke: someone else changed what we decided on.
+            throw StoreError.conflict
+        }
+    }
+
+    private static func apply(_ changes: ChangeSet, _ db: Database) throws {
+        for change in changes.keys {
+            switch change {
+            case .put(let record, let expected):
+                let args = key(record.identity)
+                let current = try Int.fetchOne(
+                    db, sql: "SELECT revision FROM keys WHERE account = ? AND region = ? AND key_id = ?", arguments: args)
+                guard current == expected else { throw StoreError.conflict }
+                try writeKey(db, record, revision: (expected ?? 0) + 1, isNew: expected == nil)
+            case .delete(let identity, let expected):
+                let args = key(identity)
+                let current = try Int.fetchOne(
+                    db, sql: "SELECT revision FROM keys WHERE account = ? AND region = ? AND key_id = ?", arguments: args)
+                guard current == expected else { throw StoreError.conflict }
+                // Material, tags and aliases go with the key (ON DELETE CASCADE).
+                try db.execute(sql: "DELETE FROM keys WHERE account = ? AND region = ? AND key_id = ?", arguments: args)
+            }
+        }
+        for change in changes.aliases {
+            switch change {
+            case .create(let alias):
+                try db.execute(
+                    sql: """
+                        INSERT INTO aliases (account, region, name, target_key_id, creation_date, last_updated_date)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        alias.scope.account.rawValue, alias.scope.region.rawValue, alias.name.rawValue,
+                        alias.targetKeyID.rawValue, alias.creationDate.timeIntervalSince1970,
+                        alias.lastUpdatedDate.timeIntervalSince1970,
+                    ])
+            case .update(let alias, let expectedTarget):
+                try db.execute(
+                    sql: """
+                        UPDATE aliases SET target_key_id = ?, last_updated_date = ?
+                        WHERE account = ? AND region = ? AND name = ? AND target_key_id = ?
+                        """,
+                    arguments: [
+                        alias.targetKeyID.rawValue, alias.lastUpdatedDate.timeIntervalSince1970,
+                        alias.scope.account.rawValue, alias.scope.region.rawValue, alias.name.rawValue,
+                        expectedTarget.rawValue,
+                    ])
+                guard db.changesCount == 1 else { throw StoreError.conflict }
+            case .delete(let scope, let name, let expectedTarget):
+                try db.execute(
+                    sql: "DELETE FROM aliases WHERE account = ? AND region = ? AND name = ? AND target_key_id = ?",
+                    arguments: [scope.account.rawValue, scope.region.rawValue, name.rawValue, expectedTarget.rawValue])
+                guard db.changesCount == 1 else { throw StoreError.conflict }
+            }
+        }
+    }
+
+    private static func key(_ identity: KeyIdentity) -> StatementArguments {
+        [identity.scope.account.rawValue, identity.scope.region.rawValue, identity.id.rawValue]
+    }
+
+    private static func writeKey(_ db: Database, _ r: KeyRecord, revision: Int, isNew: Bool) throws {
+        let values: [(any DatabaseValueConvertible)?] = [
+            r.identity.scope.account.rawValue, r.identity.scope.region.rawValue, r.identity.id.rawValue, revision,
+            r.description, r.spec.rawValue, r.usage.rawValue, r.origin.rawValue, r.manager.rawValue, r.state.rawValue,
+            r.creationDate.timeIntervalSince1970, r.deletionDate?.timeIntervalSince1970, r.pendingWindowInDays,
+            Int(r.currentVersion), r.multiRegion, r.policy,
+        ]
+        if isNew {
+            try db.execute(
+                sql: """
+                    INSERT INTO keys (account, region, key_id, revision, description, key_spec, key_usage, origin,
+                        key_manager, key_state, creation_date, deletion_date, pending_window_days, current_version,
+                        multi_region, policy)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: StatementArguments(values))
+        } else {
+            // An UPDATE, never a REPLACE: a replace would delete the row and cascade to material and aliases.
+            let changed = Array(values.dropFirst(3)) + Array(values.prefix(3))
+            try db.execute(
+                sql: """
+                    UPDATE keys SET revision = ?, description = ?, key_spec = ?, key_usage = ?, origin = ?,
+                        key_manager = ?, key_state = ?, creation_date = ?, deletion_date = ?, pending_window_days = ?,
+                        current_version = ?, multi_region = ?, policy = ?
+                    WHERE account = ? AND region = ? AND key_id = ?
+                    """,
+                arguments: StatementArguments(changed))
+        }
+        let args = key(r.identity)
+        // Material versions are only ever added: existing rows stay as they are.
+        for m in r.materials {
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO key_materials (account, region, key_id, version, material_id, sealed, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: args + [Int(m.version), m.materialID, m.sealed, m.createdAt.timeIntervalSince1970])
+        }
+        if !isNew {
+            try db.execute(sql: "DELETE FROM key_tags WHERE account = ? AND region = ? AND key_id = ?", arguments: args)
+        }
+        for (position, tag) in r.tags.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO key_tags (account, region, key_id, position, tag_key, tag_value) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: args + [position, tag.key, tag.value])
+        }
+    }
+
+    private static func loadKey(_ db: Database, _ identity: KeyIdentity) throws -> KeyRecord? {
+        let args = key(identity)
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM keys WHERE account = ? AND region = ? AND key_id = ?", arguments: args),
+            let spec = KeySpec(rawValue: row["key_spec"]), let usage = KeyUsage(rawValue: row["key_usage"]),
+            let origin = KeyOrigin(rawValue: row["origin"]), let manager = KeyManager(rawValue: row["key_manager"]),
+            let state = KeyState(rawValue: row["key_state"])
+        else { return nil }
+        let materials = try Row.fetchAll(
+            db, sql: "SELECT * FROM key_materials WHERE account = ? AND region = ? AND key_id = ? ORDER BY version",
+            arguments: args
+        ).map { m in
+            SealedMaterial(
+                version: UInt32(m["version"] as Int), materialID: m["material_id"], sealed: m["sealed"],
+                createdAt: Date(timeIntervalSince1970: m["created_at"]))
+        }
+        let tags = try Row.fetchAll(
+            db, sql: "SELECT tag_key, tag_value FROM key_tags WHERE account = ? AND region = ? AND key_id = ? ORDER BY position",
+            arguments: args
+        ).map { Tag(key: $0["tag_key"], value: $0["tag_value"]) }
+        let deletion: Double? = row["deletion_date"]
+        return KeyRecord(
+            identity: identity, revision: row["revision"], description: row["description"], spec: spec, usage: usage,
+            origin: origin, manager: manager, state: state,
+            creationDate: Date(timeIntervalSince1970: row["creation_date"]),
+            deletionDate: deletion.map(Date.init(timeIntervalSince1970:)), pendingWindowInDays: row["pending_window_days"],
+            materials: materials, currentVersion: UInt32(row["current_version"] as Int), tags: tags,
+            multiRegion: row["multi_region"], policy: row["policy"])
+    }
+
+    private static func alias(from row: Row, scope: Scope) -> AliasRecord? {
+        guard let name = AliasName(row["name"]), let target = KeyID(row["target_key_id"]) else { return nil }
+        return AliasRecord(
+            scope: scope, name: name, targetKeyID: target,
+            creationDate: Date(timeIntervalSince1970: row["creation_date"]),
+            lastUpdatedDate: Date(timeIntervalSince1970: row["last_updated_date"]))
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import TrentCore
+import TrentCrypto
+import TrentHTTP
+import TrentOperations
+import TrentSQLite
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the KMS server.")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
+    @Option(help: "Directory of the SQLite store and the development root key.")
+    var dataDir = "./trent-data"
+    @Flag(help: "Keep everything in memory and lose it on exit (throwaway test runs).") var inMemory = false
+    @Option(help: "Region used when a request carries no SigV4 credential scope.") var region = "us-east-1"
+    @Option(help: "Account used unless the access key id is exactly 12 digits.") var account = "111122223333"
+    @Option(help: "File holding the 256-bit root key (64 hex digits or base64). Else TRENT_ROOT_KEY.")
+    var rootKeyFile: String?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+
+    func run() async throws {
+        var logger = Logger(label: "trent")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        guard let accountID = AccountID(account) else { throw ValidationError("--account must be 12 digits") }
+        guard let regionName = Region(region) else { throw ValidationError("--region is not a Region name") }
+
+        let store: any KeyStore
+        let directory: URL?
+        if inMemory {
+            store = InMemoryKeyStore()
+            directory = nil
+        } else {
+            let url = URL(fileURLWithPath: dataDir, isDirectory: true)
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            store = try SQLiteKeyStore(directory: url)
+            directory = url
+        }
+        let root = try RootKey.load(
+            file: rootKeyFile, environment: ProcessInfo.processInfo.environment, dataDirectory: directory)
+        let kms = KMS(store: store, sealer: try RootKeySealer(rootKey: root.key), logger: logger)
+        let dispatcher = Dispatcher(kms: kms)
+        let sweeper = Task { await DeletionSweeper(kms: kms).run(every: .seconds(30)) }
+        defer { sweeper.cancel() }
+
+        let storage = directory.map { "SQLite in \($0.path)" } ?? "memory (lost on exit)"
+        let rootSource = root.source
+        let host = self.host
+        let app = TrentServer.application(
+            dispatcher: dispatcher, defaults: CallerDefaults(account: accountID, region: regionName), host: host,
+            port: port, logger: logger
+        ) { port in
+            FileHandle.standardOutput.write(Data(
+                """
+                Trent is serving AWS KMS at http://\(host):\(port)
+                  storage: \(storage); root key: \(rootSource)
+                  account \(accountID) in \(regionName) unless the request's credentials say otherwise
+                  authentication: off (development mode: any caller is accepted)
+                Try: aws kms create-key --endpoint-url http://\(host):\(port) --region \(regionName)
+
+                """.utf8))
+        }
+        try await app.runService()
+    }
+}

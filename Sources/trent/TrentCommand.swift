@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct TrentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trent",
+        abstract: "A key management server that speaks the AWS KMS API.",
+        subcommands: [Serve.self, Operations.self],
+        defaultSubcommand: Serve.self)
+}
