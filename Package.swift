@@ -62,6 +62,8 @@ let package = Package(
             dependencies: [
                 "TrentHTTP", "TrentOperations", "TrentCore", "TrentCrypto",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "TrentSQLiteTests", dependencies: ["TrentSQLite", "TrentCore"]),
     ],

@@ -12,11 +12,13 @@ public final class SQLiteKeyStore: KeyStore {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var config = Configuration()
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         config.busyMode = .timeout(10)
         pool = try DatabasePool(path: directory.appendingPathComponent("trent.sqlite").path, configuration: config)
+        // GRDB sets synchronous=NORMAL when it enables WAL; a KMS acknowledges a write only once it is durable,
+        // so the one writer connection is switched to FULL (fsync of the WAL at every commit).
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(pool)
     }
 

@@ -41,6 +41,7 @@ extension Call {
         guard parsed.identity.scope.region == scope.region,
             let record = try await store.key(parsed.identity), !record.isDeleted(at: now)
         else { throw KMSError.invalidCiphertext() }
+        if record.identity.scope.account != caller.account { throw accessDenied(action, record) }
         if let refusal = record.state.refusal(of: action, arn: record.arn) { throw refusal }
         try requireUsage(record, .encryptDecrypt, for: action)
         guard let material = record.material(version: parsed.materialVersion) else { throw KMSError.invalidCiphertext() }

@@ -31,18 +31,24 @@ extension Call {
         guard let record = try await store.key(identity), !record.isDeleted(at: now) else {
             throw KMSError.keyDoesNotExist(identity.arn)
         }
+        // The default key policy trusts only the key's own account. Key policies that let other accounts in
+        // are evaluated once policies are enforced; until then every cross-account use is refused as that
+        // default policy refuses it.
+        if record.identity.scope.account != caller.account { throw accessDenied(action, record) }
         if let refusal = record.state.refusal(of: action, arn: record.arn) { throw refusal }
         return record
     }
 
+    func accessDenied(_ action: KMSAction, _ record: KeyRecord) -> KMSError {
+        KMSError(
+            .accessDenied,
+            "User: \(caller.principal) is not authorized to perform: kms:\(action.rawValue) on resource: \(record.arn) because no resource-based policy allows the kms:\(action.rawValue) action"
+        )
+    }
+
     /// Management operations refuse AWS managed keys, as their key policy does in AWS.
     func requireCustomerManaged(_ record: KeyRecord, for action: KMSAction) throws(KMSError) {
-        guard record.manager == .customer else {
-            throw KMSError(
-                .accessDenied,
-                "User: \(caller.principal) is not authorized to perform: kms:\(action.rawValue) on resource: \(record.arn) because no resource-based policy allows the kms:\(action.rawValue) action"
-            )
-        }
+        guard record.manager == .customer else { throw accessDenied(action, record) }
     }
 
     private func checkScope(_ target: Scope, for action: KMSAction, missing: KMSError) throws(KMSError) {

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import TrentCore
+@testable import TrentSQLite
+
+@Suite struct SQLiteKeyStoreTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trent-sqlite-\(UUID().uuidString)")
+    let scope = Scope(account: AccountID("111122223333")!, region: Region("us-east-1")!)
+
+    func key(_ id: KeyID = .random()) -> KeyRecord {
+        KeyRecord(
+            identity: KeyIdentity(scope: scope, id: id), description: "d", spec: .symmetricDefault, usage: .encryptDecrypt,
+            origin: .awsKMS, manager: .customer, state: .enabled, creationDate: Date(timeIntervalSince1970: 1_700_000_000.25),
+            materials: [SealedMaterial(version: 1, materialID: String(repeating: "b", count: 64), sealed: Data([9, 8, 7]), createdAt: Date(timeIntervalSince1970: 1_700_000_000.25))],
+            currentVersion: 1, tags: [Tag(key: "z", value: "1"), Tag(key: "a", value: "2")], policy: "{\"Statement\":[]}")
+    }
+
+    @Test func usesWALWithFullSynchronous() throws {
+        let store = try SQLiteKeyStore(directory: directory)
+        let pragmas = try store.pragmas()
+        #expect(pragmas.journalMode == "wal")
+        #expect(pragmas.synchronous == 2)  // FULL
+    }
+
+    @Test func whatWasCommittedSurvivesReopening() async throws {
+        var record = key()
+        let alias = AliasRecord(scope: scope, name: AliasName("alias/kept")!, targetKeyID: record.identity.id, creationDate: Date(timeIntervalSince1970: 5), lastUpdatedDate: Date(timeIntervalSince1970: 6))
+        do {
+            let store = try SQLiteKeyStore(directory: directory)
+            try await store.commit(ChangeSet(keys: [.put(record, expectedRevision: nil)], aliases: [.create(alias)]))
+        }
+        let reopened = try SQLiteKeyStore(directory: directory)
+        record.revision = 1
+        #expect(try await reopened.key(record.identity) == record)
+        #expect(try await reopened.aliases(in: scope) == [alias])
+        #expect(try await reopened.keys(in: scope).map(\.identity) == [record.identity])
+    }
+
+    @Test func updatesKeepMaterialAndAliases() async throws {
+        let store = try SQLiteKeyStore(directory: directory)
+        var record = key()
+        let alias = AliasRecord(scope: scope, name: AliasName("alias/x")!, targetKeyID: record.identity.id, creationDate: Date(), lastUpdatedDate: Date())
+        try await store.commit(ChangeSet(keys: [.put(record, expectedRevision: nil)], aliases: [.create(alias)]))
+        record.revision = 1
+        record.state = .disabled
+        record.tags = [Tag(key: "only", value: "one")]
+        try await store.commit(.key(.put(record, expectedRevision: 1)))
+        let read = try #require(try await store.key(record.identity))
+        #expect(read.state == .disabled && read.revision == 2 && read.materials.count == 1)
+        #expect(read.tags == [Tag(key: "only", value: "one")])
+        #expect(try await store.alias(alias.name, in: scope) != nil)
+    }
+
+    @Test func staleRevisionsAndDuplicateAliasesAreConflicts() async throws {
+        let store = try SQLiteKeyStore(directory: directory)
+        let record = key()
+        try await store.commit(.key(.put(record, expectedRevision: nil)))
+        await #expect(throws: StoreError.conflict) { try await store.commit(.key(.put(record, expectedRevision: nil))) }
+        await #expect(throws: StoreError.conflict) { try await store.commit(.key(.put(record, expectedRevision: 7))) }
+        let alias = AliasRecord(scope: scope, name: AliasName("alias/once")!, targetKeyID: record.identity.id, creationDate: Date(), lastUpdatedDate: Date())
+        try await store.commit(.alias(.create(alias)))
+        await #expect(throws: StoreError.conflict) { try await store.commit(.alias(.create(alias))) }
+        // An alias cannot point at a key that does not exist.
+        let dangling = AliasRecord(scope: scope, name: AliasName("alias/dangling")!, targetKeyID: .random(), creationDate: Date(), lastUpdatedDate: Date())
+        await #expect(throws: StoreError.conflict) { try await store.commit(.alias(.create(dangling))) }
+        await #expect(throws: StoreError.conflict) {
+            try await store.commit(.alias(.delete(scope, alias.name, expectedTarget: .random())))
+        }
+    }
+
+    @Test func aFailedChangeSetLeavesNothingBehind() async throws {
+        let store = try SQLiteKeyStore(directory: directory)
+        let existing = key(), fresh = key()
+        try await store.commit(.key(.put(existing, expectedRevision: nil)))
+        await #expect(throws: StoreError.conflict) {
+            try await store.commit(ChangeSet(keys: [.put(fresh, expectedRevision: nil), .put(existing, expectedRevision: nil)]))
+        }
+        #expect(try await store.key(fresh.identity) == nil)
+    }
+
+    @Test func deletingAKeyCascadesAndPendingDeletionIsQueryable() async throws {
+        let store = try SQLiteKeyStore(directory: directory)
+        var record = key()
+        try await store.commit(ChangeSet(
+            keys: [.put(record, expectedRevision: nil)],
+            aliases: [.create(AliasRecord(scope: scope, name: AliasName("alias/gone")!, targetKeyID: record.identity.id, creationDate: Date(), lastUpdatedDate: Date()))]))
+        record.revision = 1
+        record.state = .pendingDeletion
+        record.deletionDate = Date(timeIntervalSince1970: 1000)
+        try await store.commit(.key(.put(record, expectedRevision: 1)))
+        #expect(try await store.keysPendingDeletion(before: Date(timeIntervalSince1970: 999)).isEmpty)
+        #expect(try await store.keysPendingDeletion(before: Date(timeIntervalSince1970: 1000)).count == 1)
+        try await store.commit(.key(.delete(record.identity, expectedRevision: 2)))
+        #expect(try await store.key(record.identity) == nil)
+        #expect(try await store.aliases(in: scope).isEmpty)
+    }
+}
