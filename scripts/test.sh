@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test of Trent on a fresh machine: installs what is missing, builds, then runs the Swift unit and
+# in-process HTTP tests and the black-box compatibility suite against the real binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for package in libsqlite3-dev; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq "${missing[@]}"
+fi
+python3 -m pip install -q --disable-pip-version-check -r tests/compat/requirements.txt
+
+swift build --build-tests
+swift test
+TRENT_BIN="$(swift build --show-bin-path)/trent" python3 -m pytest -q tests/compat

@@ -1,0 +1,88 @@
+"""Black-box compatibility suite: starts the real `trent` binary on a free loopback port and drives it with
+the real clients (boto3, the aws CLI, the AWS Encryption SDK)."""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+
+import boto3
+import pytest
+from botocore.config import Config
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BINARY = os.environ.get("TRENT_BIN", os.path.join(ROOT, ".build", "debug", "trent"))
+ACCOUNT = "111122223333"
+
+
+class Trent:
+    """One running server process; its output is kept so tests can search it."""
+
+    def __init__(self, *args, env=None):
+        self.args = list(args)
+        self.output = []
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        self.proc = subprocess.Popen(
+            [BINARY, "serve", "--port", "0", *self.args],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=full_env)
+        deadline = time.time() + 30
+        self.endpoint = None
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            self.output.append(line)
+            match = re.search(r"serving AWS KMS at (http://\S+)", line)
+            if match:
+                self.endpoint = match.group(1)
+                break
+        if not self.endpoint:
+            self.proc.kill()
+            raise RuntimeError("trent did not start:\n" + "".join(self.output))
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+
+    def _drain(self):
+        for line in self.proc.stdout:
+            self.output.append(line)
+
+    def client(self, access_key="AKIDEXAMPLE", region="us-east-1"):
+        return boto3.client(
+            "kms", endpoint_url=self.endpoint, region_name=region, aws_access_key_id=access_key,
+            aws_secret_access_key="secret", config=Config(retries={"max_attempts": 1}))
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._reader.join(timeout=5)
+        return "".join(self.output)
+
+
+@pytest.fixture(scope="session")
+def server():
+    trent = Trent("--in-memory", "--log-level", "trace")
+    yield trent
+    trent.stop()
+
+
+@pytest.fixture
+def kms(server):
+    """A client in a fresh account of its own, so tests do not see each other's keys."""
+    account = str(uuid.uuid4().int)[:12].rjust(12, "1")
+    return server.client(access_key=account)
+
+
+@pytest.fixture
+def data_dir():
+    path = tempfile.mkdtemp(prefix="trent-compat-")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
