@@ -16,6 +16,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 python3 -m pip install -q --disable-pip-version-check -r tests/compat/requirements.txt
 
+swift format lint --strict -r Sources Tests Package.swift
 swift build --build-tests
 swift test
 TRENT_BIN="$(swift build --show-bin-path)/trent" python3 -m pytest -q tests/compat

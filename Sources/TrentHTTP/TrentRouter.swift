@@ -59,7 +59,8 @@ public enum TrentRouter {
             return Response(
                 status: ready ? .ok : .serviceUnavailable,
                 headers: [.contentType: "application/json", requestIDHeader: UUID().uuidString.lowercased()],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: ready ? #"{"status":"ready"}"# : #"{"status":"storage unreachable"}"#)))
+                body: ResponseBody(
+                    byteBuffer: ByteBuffer(string: ready ? #"{"status":"ready"}"# : #"{"status":"storage unreachable"}"#)))
         }
         return router
     }

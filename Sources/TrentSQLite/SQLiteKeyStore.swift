@@ -25,8 +25,10 @@ public final class SQLiteKeyStore: KeyStore {
     /// The journal mode and synchronous level actually in force (checked by tests).
     public func pragmas() throws -> (journalMode: String, synchronous: Int) {
         try pool.write { db in
-            (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
-             try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+                try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            )
         }
     }
 
@@ -36,38 +38,39 @@ public final class SQLiteKeyStore: KeyStore {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("2026-11-v1-keys-aliases") { db in
-            try db.execute(sql: """
-                CREATE TABLE keys (
-                    account TEXT NOT NULL, region TEXT NOT NULL, key_id TEXT NOT NULL,
-                    revision INTEGER NOT NULL, description TEXT NOT NULL, key_spec TEXT NOT NULL,
-                    key_usage TEXT NOT NULL, origin TEXT NOT NULL, key_manager TEXT NOT NULL,
-                    key_state TEXT NOT NULL, creation_date REAL NOT NULL, deletion_date REAL,
-                    pending_window_days INTEGER, current_version INTEGER NOT NULL,
-                    multi_region INTEGER NOT NULL, policy TEXT NOT NULL,
-                    PRIMARY KEY (account, region, key_id)
-                ) WITHOUT ROWID;
-                CREATE INDEX keys_deletion ON keys (deletion_date) WHERE deletion_date IS NOT NULL;
-                CREATE TABLE key_materials (
-                    account TEXT NOT NULL, region TEXT NOT NULL, key_id TEXT NOT NULL,
-                    version INTEGER NOT NULL, material_id TEXT NOT NULL, sealed BLOB NOT NULL,
-                    created_at REAL NOT NULL,
-                    PRIMARY KEY (account, region, key_id, version),
-                    FOREIGN KEY (account, region, key_id) REFERENCES keys ON DELETE CASCADE
-                ) WITHOUT ROWID;
-                CREATE TABLE key_tags (
-                    account TEXT NOT NULL, region TEXT NOT NULL, key_id TEXT NOT NULL,
-                    position INTEGER NOT NULL, tag_key TEXT NOT NULL, tag_value TEXT NOT NULL,
-                    PRIMARY KEY (account, region, key_id, tag_key),
-                    FOREIGN KEY (account, region, key_id) REFERENCES keys ON DELETE CASCADE
-                ) WITHOUT ROWID;
-                CREATE TABLE aliases (
-                    account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,
-                    target_key_id TEXT NOT NULL, creation_date REAL NOT NULL, last_updated_date REAL NOT NULL,
-                    PRIMARY KEY (account, region, name),
-                    FOREIGN KEY (account, region, target_key_id) REFERENCES keys ON DELETE CASCADE
-                ) WITHOUT ROWID;
-                CREATE INDEX aliases_target ON aliases (account, region, target_key_id);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE keys (
+                        account TEXT NOT NULL, region TEXT NOT NULL, key_id TEXT NOT NULL,
+                        revision INTEGER NOT NULL, description TEXT NOT NULL, key_spec TEXT NOT NULL,
+                        key_usage TEXT NOT NULL, origin TEXT NOT NULL, key_manager TEXT NOT NULL,
+                        key_state TEXT NOT NULL, creation_date REAL NOT NULL, deletion_date REAL,
+                        pending_window_days INTEGER, current_version INTEGER NOT NULL,
+                        multi_region INTEGER NOT NULL, policy TEXT NOT NULL,
+                        PRIMARY KEY (account, region, key_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX keys_deletion ON keys (deletion_date) WHERE deletion_date IS NOT NULL;
+                    CREATE TABLE key_materials (
+                        account TEXT NOT NULL, region TEXT NOT NULL, key_id TEXT NOT NULL,
+                        version INTEGER NOT NULL, material_id TEXT NOT NULL, sealed BLOB NOT NULL,
+                        created_at REAL NOT NULL,
+                        PRIMARY KEY (account, region, key_id, version),
+                        FOREIGN KEY (account, region, key_id) REFERENCES keys ON DELETE CASCADE
+                    ) WITHOUT ROWID;
+                    CREATE TABLE key_tags (
+                        account TEXT NOT NULL, region TEXT NOT NULL, key_id TEXT NOT NULL,
+                        position INTEGER NOT NULL, tag_key TEXT NOT NULL, tag_value TEXT NOT NULL,
+                        PRIMARY KEY (account, region, key_id, tag_key),
+                        FOREIGN KEY (account, region, key_id) REFERENCES keys ON DELETE CASCADE
+                    ) WITHOUT ROWID;
+                    CREATE TABLE aliases (
+                        account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,
+                        target_key_id TEXT NOT NULL, creation_date REAL NOT NULL, last_updated_date REAL NOT NULL,
+                        PRIMARY KEY (account, region, name),
+                        FOREIGN KEY (account, region, target_key_id) REFERENCES keys ON DELETE CASCADE
+                    ) WITHOUT ROWID;
+                    CREATE INDEX aliases_target ON aliases (account, region, target_key_id);
+                    """)
         }
         return migrator
     }

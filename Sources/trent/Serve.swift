@@ -53,15 +53,16 @@ struct Serve: AsyncParsableCommand {
             dispatcher: dispatcher, defaults: CallerDefaults(account: accountID, region: regionName), host: host,
             port: port, logger: logger
         ) { port in
-            FileHandle.standardOutput.write(Data(
-                """
-                Trent is serving AWS KMS at http://\(host):\(port)
-                  storage: \(storage); root key: \(rootSource)
-                  account \(accountID) in \(regionName) unless the request's credentials say otherwise
-                  authentication: off (development mode: any caller is accepted)
-                Try: aws kms create-key --endpoint-url http://\(host):\(port) --region \(regionName)
+            FileHandle.standardOutput.write(
+                Data(
+                    """
+                    Trent is serving AWS KMS at http://\(host):\(port)
+                      storage: \(storage); root key: \(rootSource)
+                      account \(accountID) in \(regionName) unless the request's credentials say otherwise
+                      authentication: off (development mode: any caller is accepted)
+                    Try: aws kms create-key --endpoint-url http://\(host):\(port) --region \(regionName)
 
-                """.utf8))
+                    """.utf8))
         }
         try await app.runService()
     }

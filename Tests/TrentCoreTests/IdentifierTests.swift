@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TrentCore
 
 @Suite struct KeyReferenceTests {
@@ -41,9 +42,13 @@ import Testing
 
 @Suite struct ValidationWordingTests {
     @Test func oneFailure() {
-        let error = KMSError.validation(.string("bad!", at: "aliasName", "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$"))
+        let error = KMSError.validation(
+            .string("bad!", at: "aliasName", "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$"))
         #expect(error.code == .validation)
-        #expect(error.message == "1 validation error detected: Value 'bad!' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$")
+        #expect(
+            error.message
+                == "1 validation error detected: Value 'bad!' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$"
+        )
     }
 
     @Test func severalFailuresAreCountedAndJoined() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TrentCore
 
 func sampleScope(_ account: String = "111122223333", _ region: String = "us-east-1") -> Scope {
@@ -10,7 +11,9 @@ func sampleKey(_ scope: Scope = sampleScope()) -> KeyRecord {
     KeyRecord(
         identity: KeyIdentity(scope: scope, id: .random()), description: "test", spec: .symmetricDefault,
         usage: .encryptDecrypt, origin: .awsKMS, manager: .customer, state: .enabled, creationDate: Date(),
-        materials: [SealedMaterial(version: 1, materialID: String(repeating: "a", count: 64), sealed: Data([1, 2, 3]), createdAt: Date())],
+        materials: [
+            SealedMaterial(version: 1, materialID: String(repeating: "a", count: 64), sealed: Data([1, 2, 3]), createdAt: Date())
+        ],
         currentVersion: 1, policy: "{}")
 }
 
@@ -30,7 +33,9 @@ func sampleKey(_ scope: Scope = sampleScope()) -> KeyRecord {
     @Test func deletingAKeyDeletesItsAliases() async throws {
         let store = InMemoryKeyStore()
         let key = sampleKey()
-        let alias = AliasRecord(scope: key.identity.scope, name: AliasName("alias/a")!, targetKeyID: key.identity.id, creationDate: Date(), lastUpdatedDate: Date())
+        let alias = AliasRecord(
+            scope: key.identity.scope, name: AliasName("alias/a")!, targetKeyID: key.identity.id, creationDate: Date(),
+            lastUpdatedDate: Date())
         try await store.commit(ChangeSet(keys: [.put(key, expectedRevision: nil)], aliases: [.create(alias)]))
         try await store.commit(.key(.delete(key.identity, expectedRevision: 1)))
         #expect(try await store.aliases(in: key.identity.scope).isEmpty)
@@ -43,10 +48,25 @@ func sampleKey(_ scope: Scope = sampleScope()) -> KeyRecord {
         let name = AliasName("alias/same")!
         try await store.commit(.key(.put(a, expectedRevision: nil)))
         try await store.commit(.key(.put(b, expectedRevision: nil)))
-        try await store.commit(.alias(.create(AliasRecord(scope: a.identity.scope, name: name, targetKeyID: a.identity.id, creationDate: Date(), lastUpdatedDate: Date()))))
-        try await store.commit(.alias(.create(AliasRecord(scope: b.identity.scope, name: name, targetKeyID: b.identity.id, creationDate: Date(), lastUpdatedDate: Date()))))
+        try await store.commit(
+            .alias(
+                .create(
+                    AliasRecord(
+                        scope: a.identity.scope, name: name, targetKeyID: a.identity.id, creationDate: Date(),
+                        lastUpdatedDate: Date()))))
+        try await store.commit(
+            .alias(
+                .create(
+                    AliasRecord(
+                        scope: b.identity.scope, name: name, targetKeyID: b.identity.id, creationDate: Date(),
+                        lastUpdatedDate: Date()))))
         await #expect(throws: StoreError.conflict) {
-            try await store.commit(.alias(.create(AliasRecord(scope: a.identity.scope, name: name, targetKeyID: a.identity.id, creationDate: Date(), lastUpdatedDate: Date()))))
+            try await store.commit(
+                .alias(
+                    .create(
+                        AliasRecord(
+                            scope: a.identity.scope, name: name, targetKeyID: a.identity.id, creationDate: Date(),
+                            lastUpdatedDate: Date()))))
         }
     }
 

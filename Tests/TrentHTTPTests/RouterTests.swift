@@ -11,7 +11,9 @@ import TrentOperations
 
 @Suite struct RouterTests {
     let app: some ApplicationProtocol = {
-        let kms = KMS(store: InMemoryKeyStore(), sealer: try! RootKeySealer(rootKey: RootKeySealer.generateRootKey()), logger: Logger(label: "test"))
+        let kms = KMS(
+            store: InMemoryKeyStore(), sealer: try! RootKeySealer(rootKey: RootKeySealer.generateRootKey()),
+            logger: Logger(label: "test"))
         return TrentServer.application(
             dispatcher: Dispatcher(kms: kms),
             defaults: CallerDefaults(account: AccountID("111122223333")!, region: Region("us-east-1")!),
@@ -21,7 +23,9 @@ import TrentOperations
     static let target = HTTPField.Name("X-Amz-Target")!
     static let requestID = HTTPField.Name("x-amzn-RequestId")!
 
-    func headers(_ operation: String, contentType: String = "application/x-amz-json-1.1", authorization: String? = nil) -> HTTPFields {
+    func headers(_ operation: String, contentType: String = "application/x-amz-json-1.1", authorization: String? = nil)
+        -> HTTPFields
+    {
         var fields: HTTPFields = [Self.target: "TrentService.\(operation)", .contentType: contentType]
         if let authorization { fields[.authorization] = authorization }
         return fields
@@ -33,7 +37,8 @@ import TrentOperations
 
     @Test func createKeyOverJSON11() async throws {
         try await app.test(.router) { client in
-            try await client.execute(uri: "/", method: .post, headers: headers("CreateKey"), body: ByteBuffer(string: "{}")) { response in
+            try await client.execute(uri: "/", method: .post, headers: headers("CreateKey"), body: ByteBuffer(string: "{}")) {
+                response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "application/x-amz-json-1.1")
                 #expect(response.headers[Self.requestID]?.count == 36)
@@ -45,7 +50,10 @@ import TrentOperations
 
     @Test func plainJSONContentTypeIsAccepted() async throws {
         try await app.test(.router) { client in
-            try await client.execute(uri: "/", method: .post, headers: headers("ListKeys", contentType: "application/json"), body: ByteBuffer(string: "{}")) { response in
+            try await client.execute(
+                uri: "/", method: .post, headers: headers("ListKeys", contentType: "application/json"),
+                body: ByteBuffer(string: "{}")
+            ) { response in
                 #expect(response.status == .ok)
                 #expect(json(response.body)["Keys"] is [Any])
             }
@@ -54,21 +62,30 @@ import TrentOperations
 
     @Test func errorsAreAWSShaped() async throws {
         try await app.test(.router) { client in
-            try await client.execute(uri: "/", method: .post, headers: headers("NoSuchThing"), body: ByteBuffer(string: "{}")) { response in
+            try await client.execute(uri: "/", method: .post, headers: headers("NoSuchThing"), body: ByteBuffer(string: "{}")) {
+                response in
                 #expect(response.status == .badRequest)
                 #expect(json(response.body)["__type"] as? String == "UnknownOperationException")
                 #expect(response.headers[Self.requestID] != nil)
             }
-            try await client.execute(uri: "/", method: .post, headers: headers("DescribeKey"), body: ByteBuffer(string: "{not json")) { response in
+            try await client.execute(
+                uri: "/", method: .post, headers: headers("DescribeKey"), body: ByteBuffer(string: "{not json")
+            ) { response in
                 #expect(response.status == .badRequest)
                 #expect(json(response.body)["__type"] as? String == "SerializationException")
             }
-            try await client.execute(uri: "/", method: .post, headers: headers("DescribeKey"), body: ByteBuffer(string: "{}")) { response in
+            try await client.execute(uri: "/", method: .post, headers: headers("DescribeKey"), body: ByteBuffer(string: "{}")) {
+                response in
                 let body = json(response.body)
                 #expect(body["__type"] as? String == "ValidationException")
-                #expect(body["message"] as? String == "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null")
+                #expect(
+                    body["message"] as? String
+                        == "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null"
+                )
             }
-            try await client.execute(uri: "/", method: .post, headers: headers("DescribeKey"), body: ByteBuffer(string: #"{"KeyId":"alias/none"}"#)) { response in
+            try await client.execute(
+                uri: "/", method: .post, headers: headers("DescribeKey"), body: ByteBuffer(string: #"{"KeyId":"alias/none"}"#)
+            ) { response in
                 let body = json(response.body)
                 #expect(body["__type"] as? String == "NotFoundException")
                 #expect(body["message"] as? String == "Alias arn:aws:kms:us-east-1:111122223333:alias/none is not found.")
@@ -77,13 +94,17 @@ import TrentOperations
     }
 
     @Test func theCredentialScopeChoosesRegionAndAccount() async throws {
-        let auth = "AWS4-HMAC-SHA256 Credential=444455556666/20261123/eu-central-1/kms/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc"
+        let auth =
+            "AWS4-HMAC-SHA256 Credential=444455556666/20261123/eu-central-1/kms/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc"
         try await app.test(.router) { client in
-            try await client.execute(uri: "/", method: .post, headers: headers("CreateKey", authorization: auth), body: ByteBuffer(string: "{}")) { response in
+            try await client.execute(
+                uri: "/", method: .post, headers: headers("CreateKey", authorization: auth), body: ByteBuffer(string: "{}")
+            ) { response in
                 let arn = (json(response.body)["KeyMetadata"] as? [String: Any])?["Arn"] as? String
                 #expect(arn?.hasPrefix("arn:aws:kms:eu-central-1:444455556666:key/") == true)
             }
-            try await client.execute(uri: "/", method: .post, headers: headers("ListKeys"), body: ByteBuffer(string: "{}")) { response in
+            try await client.execute(uri: "/", method: .post, headers: headers("ListKeys"), body: ByteBuffer(string: "{}")) {
+                response in
                 #expect((json(response.body)["Keys"] as? [Any])?.isEmpty == true)
             }
         }
@@ -102,7 +123,9 @@ import TrentOperations
 
     @Test func theSameAppServesOverARealSocket() async throws {
         try await app.test(.live) { client in
-            try await client.execute(uri: "/", method: .post, headers: headers("GenerateRandom"), body: ByteBuffer(string: #"{"NumberOfBytes":16}"#)) { response in
+            try await client.execute(
+                uri: "/", method: .post, headers: headers("GenerateRandom"), body: ByteBuffer(string: #"{"NumberOfBytes":16}"#)
+            ) { response in
                 #expect(response.status == .ok)
                 let bytes = Data(base64Encoded: json(response.body)["Plaintext"] as? String ?? "")
                 #expect(bytes?.count == 16)

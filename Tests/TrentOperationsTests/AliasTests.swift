@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrentCore
+
 @testable import TrentOperations
 
 @Suite struct AliasTests {
@@ -38,9 +39,11 @@ import TrentCore
             try await h.call("CreateAlias", ["AliasName": "alias/name", "TargetKeyId": a])
         }
         try await h.call("CreateAlias", ["AliasName": "alias/Name", "TargetKeyId": a])
-        try await h.as(account: "444455556666").call("CreateAlias", [
-            "AliasName": "alias/name", "TargetKeyId": try await h.as(account: "444455556666").createKey(),
-        ])
+        try await h.as(account: "444455556666").call(
+            "CreateAlias",
+            [
+                "AliasName": "alias/name", "TargetKeyId": try await h.as(account: "444455556666").createKey(),
+            ])
     }
 
     @Test func badNamesAreRefused() async throws {
@@ -56,7 +59,10 @@ import TrentCore
             Issue.record("accepted a bad name")
         } catch let error as KMSError {
             #expect(error.code == .validation)
-            #expect(error.message.hasPrefix("1 validation error detected: Value 'alias/bad name!' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern:"))
+            #expect(
+                error.message.hasPrefix(
+                    "1 validation error detected: Value 'alias/bad name!' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern:"
+                ))
         }
         await #expect(throws: KMSError(.validation, "")) {
             try await h.call("CreateAlias", ["AliasName": "alias/" + String(repeating: "x", count: 251), "TargetKeyId": a])
@@ -122,7 +128,8 @@ import TrentCore
     @Test func aliasesWorkInCryptographicOperations() async throws {
         let a = try await h.createKey()
         try await h.call("CreateAlias", ["AliasName": "alias/crypto", "TargetKeyId": a])
-        let out = try await h.call("Encrypt", ["KeyId": "arn:aws:kms:us-east-1:111122223333:alias/crypto", "Plaintext": Data("x".utf8).b64])
+        let out = try await h.call(
+            "Encrypt", ["KeyId": "arn:aws:kms:us-east-1:111122223333:alias/crypto", "Plaintext": Data("x".utf8).b64])
         #expect((out["KeyId"] as! String).hasSuffix(a))
         await #expect(throws: KMSError(.notFound, "")) {
             try await h.call("Encrypt", ["KeyId": "alias/nope", "Plaintext": Data("x".utf8).b64])

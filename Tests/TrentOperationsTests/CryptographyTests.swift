@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrentCore
+
 @testable import TrentOperations
 
 @Suite struct CryptographyTests {
@@ -9,9 +10,11 @@ import TrentCore
     @Test func encryptDecryptRoundTripNeedsNoKeyId() async throws {
         let id = try await h.createKey()
         let plaintext = Data((0..<4096).map { UInt8($0 % 251) })
-        let out = try await h.call("Encrypt", ["KeyId": id, "Plaintext": plaintext.b64, "EncryptionContext": ["purpose": "test"]])
+        let out = try await h.call(
+            "Encrypt", ["KeyId": id, "Plaintext": plaintext.b64, "EncryptionContext": ["purpose": "test"]])
         #expect(out["EncryptionAlgorithm"] as? String == "SYMMETRIC_DEFAULT")
-        let back = try await h.call("Decrypt", ["CiphertextBlob": out["CiphertextBlob"]!, "EncryptionContext": ["purpose": "test"]])
+        let back = try await h.call(
+            "Decrypt", ["CiphertextBlob": out["CiphertextBlob"]!, "EncryptionContext": ["purpose": "test"]])
         #expect(blob(back["Plaintext"]) == plaintext)
         #expect(back["KeyId"] as? String == out["KeyId"] as? String)
         await #expect(throws: KMSError(.validation, "")) {
@@ -21,12 +24,15 @@ import TrentCore
 
     @Test func encryptionContextIsBound() async throws {
         let id = try await h.createKey()
-        let out = try await h.call("Encrypt", ["KeyId": id, "Plaintext": Data("x".utf8).b64, "EncryptionContext": ["a": "1", "b": "2"]])
+        let out = try await h.call(
+            "Encrypt", ["KeyId": id, "Plaintext": Data("x".utf8).b64, "EncryptionContext": ["a": "1", "b": "2"]])
         let ct = out["CiphertextBlob"]!
         // The order of pairs does not matter …
         _ = try await h.call("Decrypt", ["CiphertextBlob": ct, "EncryptionContext": ["b": "2", "a": "1"]])
         // … but a missing, extra or changed pair does.
-        for context: [String: String] in [[:], ["a": "1"], ["a": "1", "b": "2", "c": "3"], ["a": "1", "b": "3"], ["a": "1", "B": "2"]] {
+        for context: [String: String] in [
+            [:], ["a": "1"], ["a": "1", "b": "2", "c": "3"], ["a": "1", "b": "3"], ["a": "1", "B": "2"],
+        ] {
             await #expect(throws: KMSError(.invalidCiphertext, "")) {
                 try await h.call("Decrypt", ["CiphertextBlob": ct, "EncryptionContext": context])
             }
@@ -66,7 +72,9 @@ import TrentCore
 
     @Test func dataKeysDecryptToTheirPlaintext() async throws {
         let id = try await h.createKey()
-        for input: [String: Any] in [["KeySpec": "AES_256"], ["KeySpec": "AES_128"], ["NumberOfBytes": 1], ["NumberOfBytes": 1024]] {
+        for input: [String: Any] in [
+            ["KeySpec": "AES_256"], ["KeySpec": "AES_128"], ["NumberOfBytes": 1], ["NumberOfBytes": 1024],
+        ] {
             var request = input
             request["KeyId"] = id
             let out = try await h.call("GenerateDataKey", request)
@@ -82,16 +90,21 @@ import TrentCore
         await #expect(throws: KMSError(.validation, "")) {
             try await h.call("GenerateDataKey", ["KeyId": id, "KeySpec": "AES_256", "NumberOfBytes": 32])
         }
-        await #expect(throws: KMSError(.validation, "")) { try await h.call("GenerateDataKey", ["KeyId": id, "NumberOfBytes": 1025]) }
+        await #expect(throws: KMSError(.validation, "")) {
+            try await h.call("GenerateDataKey", ["KeyId": id, "NumberOfBytes": 1025])
+        }
     }
 
     @Test func reEncryptMovesCiphertextBetweenKeysAndContexts() async throws {
         let a = try await h.createKey(), b = try await h.createKey()
-        let ct = try await h.call("Encrypt", ["KeyId": a, "Plaintext": Data("move me".utf8).b64, "EncryptionContext": ["x": "1"]])["CiphertextBlob"]!
-        let out = try await h.call("ReEncrypt", [
-            "CiphertextBlob": ct, "SourceEncryptionContext": ["x": "1"], "DestinationKeyId": b,
-            "DestinationEncryptionContext": ["y": "2"],
-        ])
+        let ct = try await h.call(
+            "Encrypt", ["KeyId": a, "Plaintext": Data("move me".utf8).b64, "EncryptionContext": ["x": "1"]])["CiphertextBlob"]!
+        let out = try await h.call(
+            "ReEncrypt",
+            [
+                "CiphertextBlob": ct, "SourceEncryptionContext": ["x": "1"], "DestinationKeyId": b,
+                "DestinationEncryptionContext": ["y": "2"],
+            ])
         #expect((out["SourceKeyId"] as! String).hasSuffix(a))
         #expect((out["KeyId"] as! String).hasSuffix(b))
         let back = try await h.call("Decrypt", ["CiphertextBlob": out["CiphertextBlob"]!, "EncryptionContext": ["y": "2"]])

@@ -3,6 +3,7 @@ import Logging
 import Testing
 import TrentCore
 import TrentCrypto
+
 @testable import TrentOperations
 
 /// A KMS in memory, driven through the dispatcher with JSON bodies as a client sends them.
@@ -12,7 +13,8 @@ struct Harness {
     var caller = Caller(account: AccountID("111122223333")!, region: Region("us-east-1")!)
 
     init(store: any KeyStore = InMemoryKeyStore()) {
-        kms = KMS(store: store, sealer: try! RootKeySealer(rootKey: RootKeySealer.generateRootKey()), logger: Logger(label: "test"))
+        kms = KMS(
+            store: store, sealer: try! RootKeySealer(rootKey: RootKeySealer.generateRootKey()), logger: Logger(label: "test"))
         dispatcher = Dispatcher(kms: kms)
     }
 

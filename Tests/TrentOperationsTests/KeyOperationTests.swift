@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrentCore
+
 @testable import TrentOperations
 
 @Suite struct KeyOperationTests {
@@ -38,13 +39,17 @@ import TrentCore
         let id = try await h.createKey()
         try await h.call("DisableKey", ["KeyId": id])
         #expect(try await h.describe(id)["KeyState"] as? String == "Disabled")
-        await #expect(throws: KMSError(.disabled, "")) { try await h.call("Encrypt", ["KeyId": id, "Plaintext": Data("x".utf8).b64]) }
+        await #expect(throws: KMSError(.disabled, "")) {
+            try await h.call("Encrypt", ["KeyId": id, "Plaintext": Data("x".utf8).b64])
+        }
         try await h.call("EnableKey", ["KeyId": id])
         let scheduled = try await h.call("ScheduleKeyDeletion", ["KeyId": id, "PendingWindowInDays": 7])
         #expect(scheduled["KeyState"] as? String == "PendingDeletion")
         #expect(scheduled["PendingWindowInDays"] as? Int == 7)
         await #expect(throws: KMSError(.invalidState, "")) { try await h.call("EnableKey", ["KeyId": id]) }
-        await #expect(throws: KMSError(.invalidState, "")) { try await h.call("Encrypt", ["KeyId": id, "Plaintext": Data("x".utf8).b64]) }
+        await #expect(throws: KMSError(.invalidState, "")) {
+            try await h.call("Encrypt", ["KeyId": id, "Plaintext": Data("x".utf8).b64])
+        }
         try await h.call("CancelKeyDeletion", ["KeyId": id])
         // AWS leaves a key whose deletion was cancelled disabled.
         #expect(try await h.describe(id)["KeyState"] as? String == "Disabled")
@@ -95,7 +100,9 @@ import TrentCore
         let arn = try await h.describe(id)["Arn"] as! String
         let other = h.as(account: "444455556666")
         await #expect(throws: KMSError(.notFound, "")) { try await other.describe(id) }
-        await #expect(throws: KMSError(.notFound, "")) { try await h.as(account: "111122223333", region: "eu-west-1").describe(id) }
+        await #expect(throws: KMSError(.notFound, "")) {
+            try await h.as(account: "111122223333", region: "eu-west-1").describe(id)
+        }
         await #expect(throws: KMSError(.notFound, "")) { try await other.call("DisableKey", ["KeyId": arn]) }
         #expect((try await other.call("ListKeys")["Keys"] as! [Any]).isEmpty)
     }

@@ -1,5 +1,6 @@
 import Testing
 import TrentCore
+
 @testable import TrentOperations
 
 @Suite struct OperationTableTests {
@@ -19,7 +20,8 @@ import TrentCore
     @Test func everyErrorCodeTrentSendsIsAModelExceptionOrAProtocolError() {
         let modelled = Set(ServiceModel.kms.exceptionNames)
         let protocolErrors: Set<String> = [
-            "UnknownOperationException", "SerializationException", "NotAuthorizedException", "ValidationException", "AccessDeniedException",
+            "UnknownOperationException", "SerializationException", "NotAuthorizedException", "ValidationException",
+            "AccessDeniedException",
             "UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignatureException",
             "MissingAuthenticationTokenException", "RequestEntityTooLargeException", "UnsupportedOperationException",
         ]

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrentCore
+
 @testable import TrentSQLite
 
 @Suite struct SQLiteKeyStoreTests {
@@ -11,7 +12,11 @@ import TrentCore
         KeyRecord(
             identity: KeyIdentity(scope: scope, id: id), description: "d", spec: .symmetricDefault, usage: .encryptDecrypt,
             origin: .awsKMS, manager: .customer, state: .enabled, creationDate: Date(timeIntervalSince1970: 1_700_000_000.25),
-            materials: [SealedMaterial(version: 1, materialID: String(repeating: "b", count: 64), sealed: Data([9, 8, 7]), createdAt: Date(timeIntervalSince1970: 1_700_000_000.25))],
+            materials: [
+                SealedMaterial(
+                    version: 1, materialID: String(repeating: "b", count: 64), sealed: Data([9, 8, 7]),
+                    createdAt: Date(timeIntervalSince1970: 1_700_000_000.25))
+            ],
             currentVersion: 1, tags: [Tag(key: "z", value: "1"), Tag(key: "a", value: "2")], policy: "{\"Statement\":[]}")
     }
 
@@ -24,7 +29,9 @@ import TrentCore
 
     @Test func whatWasCommittedSurvivesReopening() async throws {
         var record = key()
-        let alias = AliasRecord(scope: scope, name: AliasName("alias/kept")!, targetKeyID: record.identity.id, creationDate: Date(timeIntervalSince1970: 5), lastUpdatedDate: Date(timeIntervalSince1970: 6))
+        let alias = AliasRecord(
+            scope: scope, name: AliasName("alias/kept")!, targetKeyID: record.identity.id,
+            creationDate: Date(timeIntervalSince1970: 5), lastUpdatedDate: Date(timeIntervalSince1970: 6))
         do {
             let store = try SQLiteKeyStore(directory: directory)
             try await store.commit(ChangeSet(keys: [.put(record, expectedRevision: nil)], aliases: [.create(alias)]))
@@ -39,7 +46,9 @@ import TrentCore
     @Test func updatesKeepMaterialAndAliases() async throws {
         let store = try SQLiteKeyStore(directory: directory)
         var record = key()
-        let alias = AliasRecord(scope: scope, name: AliasName("alias/x")!, targetKeyID: record.identity.id, creationDate: Date(), lastUpdatedDate: Date())
+        let alias = AliasRecord(
+            scope: scope, name: AliasName("alias/x")!, targetKeyID: record.identity.id, creationDate: Date(),
+            lastUpdatedDate: Date())
         try await store.commit(ChangeSet(keys: [.put(record, expectedRevision: nil)], aliases: [.create(alias)]))
         record.revision = 1
         record.state = .disabled
@@ -57,11 +66,15 @@ import TrentCore
         try await store.commit(.key(.put(record, expectedRevision: nil)))
         await #expect(throws: StoreError.conflict) { try await store.commit(.key(.put(record, expectedRevision: nil))) }
         await #expect(throws: StoreError.conflict) { try await store.commit(.key(.put(record, expectedRevision: 7))) }
-        let alias = AliasRecord(scope: scope, name: AliasName("alias/once")!, targetKeyID: record.identity.id, creationDate: Date(), lastUpdatedDate: Date())
+        let alias = AliasRecord(
+            scope: scope, name: AliasName("alias/once")!, targetKeyID: record.identity.id, creationDate: Date(),
+            lastUpdatedDate: Date())
         try await store.commit(.alias(.create(alias)))
         await #expect(throws: StoreError.conflict) { try await store.commit(.alias(.create(alias))) }
         // An alias cannot point at a key that does not exist.
-        let dangling = AliasRecord(scope: scope, name: AliasName("alias/dangling")!, targetKeyID: .random(), creationDate: Date(), lastUpdatedDate: Date())
+        let dangling = AliasRecord(
+            scope: scope, name: AliasName("alias/dangling")!, targetKeyID: .random(), creationDate: Date(),
+            lastUpdatedDate: Date())
         await #expect(throws: StoreError.conflict) { try await store.commit(.alias(.create(dangling))) }
         await #expect(throws: StoreError.conflict) {
             try await store.commit(.alias(.delete(scope, alias.name, expectedTarget: .random())))
@@ -81,9 +94,15 @@ import TrentCore
     @Test func deletingAKeyCascadesAndPendingDeletionIsQueryable() async throws {
         let store = try SQLiteKeyStore(directory: directory)
         var record = key()
-        try await store.commit(ChangeSet(
-            keys: [.put(record, expectedRevision: nil)],
-            aliases: [.create(AliasRecord(scope: scope, name: AliasName("alias/gone")!, targetKeyID: record.identity.id, creationDate: Date(), lastUpdatedDate: Date()))]))
+        try await store.commit(
+            ChangeSet(
+                keys: [.put(record, expectedRevision: nil)],
+                aliases: [
+                    .create(
+                        AliasRecord(
+                            scope: scope, name: AliasName("alias/gone")!, targetKeyID: record.identity.id, creationDate: Date(),
+                            lastUpdatedDate: Date()))
+                ]))
         record.revision = 1
         record.state = .pendingDeletion
         record.deletionDate = Date(timeIntervalSince1970: 1000)

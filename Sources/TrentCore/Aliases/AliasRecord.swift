@@ -38,7 +38,10 @@ extension AliasName {
     /// AWS's alias rules beyond the model's pattern: the prefix, and `alias/aws/` reserved for AWS.
     public static func validateCustomerAlias(_ raw: String) throws(KMSError) -> AliasName {
         guard let name = AliasName(raw), raw.count > 6 else {
-            throw KMSError(.invalidAliasName, "Alias must start with the prefix \"alias/\". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html")
+            throw KMSError(
+                .invalidAliasName,
+                "Alias must start with the prefix \"alias/\". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html"
+            )
         }
         if raw.contains(":") {
             throw KMSError(.invalidAliasName, "\(raw) contains invalid characters for an alias")

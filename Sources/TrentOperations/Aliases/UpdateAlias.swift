@@ -21,7 +21,8 @@ enum UpdateAlias: KMSOperation {
         if let current = try await call.store.key(currentID), !current.isDeleted(at: call.now) {
             guard current.family == newTarget.family && current.usage == newTarget.usage else {
                 throw KMSError.validation(
-                    "\(newTarget.arn) is not compatible with \(arn): an alias can only move to a key of the same key type (\(current.family.rawValue)) and key usage (\(current.usage.rawValue)).")
+                    "\(newTarget.arn) is not compatible with \(arn): an alias can only move to a key of the same key type (\(current.family.rawValue)) and key usage (\(current.usage.rawValue))."
+                )
             }
         }
         let previous = alias.targetKeyID

@@ -64,7 +64,8 @@ enum CreateKey: KMSOperation {
         try call.finishDryRun(nil)
 
         let multiRegion = request.MultiRegion ?? false
-        let id = multiRegion ? KeyID("mrk-" + SecureRandom.bytes(16).map { String(format: "%02x", $0) }.joined())! : KeyID.random()
+        let id =
+            multiRegion ? KeyID("mrk-" + SecureRandom.bytes(16).map { String(format: "%02x", $0) }.joined())! : KeyID.random()
         let identity = KeyIdentity(scope: call.scope, id: id)
         let material = try call.kms.newMaterial(for: identity, version: 1, bytes: .random(count: 32), at: call.now)
         var record = KeyRecord(

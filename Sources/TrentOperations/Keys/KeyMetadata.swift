@@ -59,7 +59,8 @@ struct KeyMetadata: Codable, Sendable {
         MultiRegion = r.multiRegion
         if r.multiRegion {
             let primary = MultiRegionKey(Arn: r.arn.description, Region: r.identity.scope.region.rawValue)
-            self.MultiRegionConfiguration = MultiRegionConfigurationShape(MultiRegionKeyType: "PRIMARY", PrimaryKey: primary, ReplicaKeys: [])
+            self.MultiRegionConfiguration = MultiRegionConfigurationShape(
+                MultiRegionKeyType: "PRIMARY", PrimaryKey: primary, ReplicaKeys: [])
         }
         PendingDeletionWindowInDays = r.state == .pendingDeletion ? r.pendingWindowInDays : nil
         if r.spec == .symmetricDefault { CurrentKeyMaterialId = r.currentMaterial?.materialID }

@@ -20,7 +20,8 @@ enum ScheduleKeyDeletion: KMSOperation {
         let days = request.PendingWindowInDays ?? 30
         // The model allows 1–365; AWS documents and enforces 7–30.
         if days < 7 {
-            throw KMSError.validation(.number(days, at: "pendingWindowInDays", "Member must have value greater than or equal to 7"))
+            throw KMSError.validation(
+                .number(days, at: "pendingWindowInDays", "Member must have value greater than or equal to 7"))
         }
         if days > 30 {
             throw KMSError.validation(.number(days, at: "pendingWindowInDays", "Member must have value less than or equal to 30"))
@@ -33,6 +34,7 @@ enum ScheduleKeyDeletion: KMSOperation {
         record.deletionDate = date
         record.pendingWindowInDays = days
         try await call.store.commit(.key(.put(record, expectedRevision: revision)))
-        return Response(KeyId: record.arn.description, DeletionDate: date, KeyState: record.state.rawValue, PendingWindowInDays: days)
+        return Response(
+            KeyId: record.arn.description, DeletionDate: date, KeyState: record.state.rawValue, PendingWindowInDays: days)
     }
 }

@@ -147,18 +147,29 @@ public final class ServiceModel: Sendable {
             }
             let shown = "java.nio.HeapByteBuffer[pos=0 lim=\(bytes.count) cap=\(bytes.count)]"
             if let min = shape.min, Double(bytes.count) < min {
-                failures.append(.init(value: "'\(shown)'", path: path, constraint: "Member must have length greater than or equal to \(Int(min))"))
+                failures.append(
+                    .init(
+                        value: "'\(shown)'", path: path,
+                        constraint: "Member must have length greater than or equal to \(Int(min))"))
             }
             if let max = shape.max, Double(bytes.count) > max {
-                failures.append(.init(value: "'\(shown)'", path: path, constraint: "Member must have length less than or equal to \(Int(max))"))
+                failures.append(
+                    .init(
+                        value: "'\(shown)'", path: path, constraint: "Member must have length less than or equal to \(Int(max))"))
             }
         case "list":
             guard case .array(let items) = value else { throw serialization(value, "a List") }
             if let min = shape.min, Double(items.count) < min {
-                failures.append(.init(value: "'\(render(items))'", path: path, constraint: "Member must have length greater than or equal to \(Int(min))"))
+                failures.append(
+                    .init(
+                        value: "'\(render(items))'", path: path,
+                        constraint: "Member must have length greater than or equal to \(Int(min))"))
             }
             if let max = shape.max, Double(items.count) > max {
-                failures.append(.init(value: "'\(render(items))'", path: path, constraint: "Member must have length less than or equal to \(Int(max))"))
+                failures.append(
+                    .init(
+                        value: "'\(render(items))'", path: path,
+                        constraint: "Member must have length less than or equal to \(Int(max))"))
             }
             if let ref = shape.member, let memberShape = shapes[ref.shape] {
                 for (i, item) in items.enumerated() {
@@ -172,10 +183,13 @@ public final class ServiceModel: Sendable {
         case "map":
             guard case .object(let entries) = value else { throw serialization(value, "a Map") }
             if let min = shape.min, Double(entries.count) < min {
-                failures.append(.init(value: "'{...}'", path: path, constraint: "Member must have length greater than or equal to \(Int(min))"))
+                failures.append(
+                    .init(
+                        value: "'{...}'", path: path, constraint: "Member must have length greater than or equal to \(Int(min))"))
             }
             if let max = shape.max, Double(entries.count) > max {
-                failures.append(.init(value: "'{...}'", path: path, constraint: "Member must have length less than or equal to \(Int(max))"))
+                failures.append(
+                    .init(value: "'{...}'", path: path, constraint: "Member must have length less than or equal to \(Int(max))"))
             }
             for (k, v) in entries.sorted(by: { $0.key < $1.key }) {
                 if let keyRef = shape.key, let keyShape = shapes[keyRef.shape] {
@@ -192,9 +206,10 @@ public final class ServiceModel: Sendable {
     }
 
     private func render(_ items: [JSONValue]) -> String {
-        "[" + items.map { item -> String in
-            if case .string(let s) = item { return s }
-            return "..."
-        }.joined(separator: ", ") + "]"
+        "["
+            + items.map { item -> String in
+                if case .string(let s) = item { return s }
+                return "..."
+            }.joined(separator: ", ") + "]"
     }
 }

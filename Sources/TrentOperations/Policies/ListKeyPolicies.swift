@@ -17,7 +17,9 @@ enum ListKeyPolicies: KMSOperation {
 
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
         _ = try await call.resolveKey(request.KeyId, for: action)
-        let page = try Page.of(["default"], limit: request.Limit, defaultLimit: 100, maxLimit: 1000, marker: request.Marker) { $0 }
+        let page = try Page.of(["default"], limit: request.Limit, defaultLimit: 100, maxLimit: 1000, marker: request.Marker) {
+            $0
+        }
         return Response(PolicyNames: page.items, NextMarker: page.nextMarker, Truncated: page.nextMarker != nil)
     }
 }

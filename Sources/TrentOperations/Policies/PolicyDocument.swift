@@ -8,7 +8,8 @@ enum PolicyDocument {
         guard let data = text.data(using: .utf8),
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else {
-            throw KMSError(.malformedPolicyDocument, "The new key policy will not allow you to update the key policy in the future.")
+            throw KMSError(
+                .malformedPolicyDocument, "The new key policy will not allow you to update the key policy in the future.")
         }
         guard object["Statement"] != nil else {
             throw KMSError(.malformedPolicyDocument, "Policy document is missing required field: Statement")

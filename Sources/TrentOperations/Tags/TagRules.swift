@@ -35,7 +35,8 @@ enum TagRules {
             }
         }
         if merged.count > maximumTags {
-            throw KMSError(.limitExceeded, "A key can have at most \(maximumTags) tags; this request would give it \(merged.count).")
+            throw KMSError(
+                .limitExceeded, "A key can have at most \(maximumTags) tags; this request would give it \(merged.count).")
         }
         return merged
     }
