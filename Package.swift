@@ -21,9 +21,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "TrentCore", swiftSettings: strict),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "TrentCrypto",
             dependencies: [
+                "COpenSSL",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

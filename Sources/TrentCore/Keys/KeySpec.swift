@@ -139,10 +139,7 @@ public enum KeySpec: String, Sendable, CaseIterable, Codable {
 
     /// The default usage when CreateKey names a spec and no usage (AWS requires one for asymmetric specs).
     public var defaultUsage: KeyUsage? {
-        switch capabilities.family {
-        case .symmetric: .encryptDecrypt
-        case .hmac: .generateVerifyMac
-        case .asymmetric: nil
-        }
+        // AWS's CreateKey default is ENCRYPT_DECRYPT for every spec; a spec that cannot encrypt needs a KeyUsage.
+        capabilities.usages.contains(.encryptDecrypt) ? .encryptDecrypt : nil
     }
 }

@@ -34,14 +34,13 @@ enum Decrypt: KMSOperation {
             }
             throw KMSError.dryRun
         }
-        let (record, plaintext, material) = try await call.openSymmetric(
-            blob, expectedKeyID: request.KeyId, context: request.EncryptionContext,
-            algorithm: request.EncryptionAlgorithm, for: action)
+        let opened = try await call.decrypt(
+            blob, keyID: request.KeyId, algorithm: request.EncryptionAlgorithm, context: request.EncryptionContext,
+            for: action)
         try call.finishDryRun(request.DryRun)
         return Response(
-            KeyId: record.arn.description, Plaintext: plaintext,
-            EncryptionAlgorithm: TrentCore.EncryptionAlgorithm.symmetricDefault.rawValue,
-            KeyMaterialId: material.materialID)
+            KeyId: opened.record.arn.description, Plaintext: opened.plaintext,
+            EncryptionAlgorithm: opened.algorithm.rawValue, KeyMaterialId: opened.material.materialID)
     }
 }
 

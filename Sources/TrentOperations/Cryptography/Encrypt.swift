@@ -22,12 +22,10 @@ enum Encrypt: KMSOperation {
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
         let record = try await call.resolveKey(request.KeyId, for: action)
         try call.requireUsage(record, .encryptDecrypt, for: action)
-        let algorithm = request.EncryptionAlgorithm ?? TrentCore.EncryptionAlgorithm.symmetricDefault.rawValue
-        guard record.spec.capabilities.encryptionAlgorithms.map(\.rawValue).contains(algorithm) else {
-            throw KMSError(.invalidKeyUsage, "The encryption algorithm \(algorithm) is not valid for \(record.arn).")
-        }
+        let algorithm = try call.encryptionAlgorithm(request.EncryptionAlgorithm, for: record)
         try call.finishDryRun(request.DryRun)
-        let (blob, _) = try call.sealSymmetric(request.Plaintext, with: record, context: request.EncryptionContext)
-        return Response(CiphertextBlob: blob, KeyId: record.arn.description, EncryptionAlgorithm: algorithm)
+        let (blob, _) = try call.encrypt(
+            request.Plaintext, with: record, algorithm: algorithm, context: request.EncryptionContext)
+        return Response(CiphertextBlob: blob, KeyId: record.arn.description, EncryptionAlgorithm: algorithm.rawValue)
     }
 }

@@ -33,23 +33,19 @@ enum ReEncrypt: KMSOperation {
         }
         let destination = try await call.resolveKey(request.DestinationKeyId, for: action)
         try call.requireUsage(destination, .encryptDecrypt, for: action)
-        let algorithm = request.DestinationEncryptionAlgorithm ?? EncryptionAlgorithm.symmetricDefault.rawValue
-        guard destination.spec.capabilities.encryptionAlgorithms.map(\.rawValue).contains(algorithm) else {
-            throw KMSError(.invalidKeyUsage, "The encryption algorithm \(algorithm) is not valid for \(destination.arn).")
-        }
+        let algorithm = try call.encryptionAlgorithm(request.DestinationEncryptionAlgorithm, for: destination)
         if request.DryRun == true, request.DryRunModifiers?.contains("IGNORE_CIPHERTEXT") == true {
             throw KMSError.dryRun
         }
-        let (source, plaintext, sourceMaterial) = try await call.openSymmetric(
-            blob, expectedKeyID: request.SourceKeyId, context: request.SourceEncryptionContext,
-            algorithm: request.SourceEncryptionAlgorithm, for: action)
+        let source = try await call.decrypt(
+            blob, keyID: request.SourceKeyId, algorithm: request.SourceEncryptionAlgorithm,
+            context: request.SourceEncryptionContext, for: action)
         try call.finishDryRun(request.DryRun)
-        let (newBlob, material) = try call.sealSymmetric(
-            plaintext, with: destination, context: request.DestinationEncryptionContext)
+        let (newBlob, material) = try call.encrypt(
+            source.plaintext, with: destination, algorithm: algorithm, context: request.DestinationEncryptionContext)
         return Response(
-            CiphertextBlob: newBlob, SourceKeyId: source.arn.description, KeyId: destination.arn.description,
-            SourceEncryptionAlgorithm: EncryptionAlgorithm.symmetricDefault.rawValue,
-            DestinationEncryptionAlgorithm: algorithm, SourceKeyMaterialId: sourceMaterial.materialID,
-            DestinationKeyMaterialId: material.materialID)
+            CiphertextBlob: newBlob, SourceKeyId: source.record.arn.description, KeyId: destination.arn.description,
+            SourceEncryptionAlgorithm: source.algorithm.rawValue, DestinationEncryptionAlgorithm: algorithm.rawValue,
+            SourceKeyMaterialId: source.material.materialID, DestinationKeyMaterialId: material.materialID)
     }
 }

@@ -5,7 +5,9 @@ import TrentCore
 /// model is listed; those Trent does not implement yet answer UnsupportedOperationException saying so.
 public enum OperationTable {
     static let implemented: [any KMSOperation.Type] = [
-        CancelKeyDeletion.self, CreateAlias.self, CreateKey.self, Decrypt.self, DeleteAlias.self,
+        CancelKeyDeletion.self, CreateAlias.self, DeriveSharedSecret.self, GenerateDataKeyPair.self,
+        GenerateDataKeyPairWithoutPlaintext.self, GenerateMac.self, GetPublicKey.self, Sign.self, Verify.self,
+        VerifyMac.self, CreateKey.self, Decrypt.self, DeleteAlias.self,
         DescribeKey.self, DisableKey.self, EnableKey.self, Encrypt.self, GenerateDataKey.self,
         GenerateDataKeyWithoutPlaintext.self, GenerateRandom.self, GetKeyPolicy.self, ListAliases.self,
         ListKeyPolicies.self, ListKeys.self, ListResourceTags.self, ReEncrypt.self, ScheduleKeyDeletion.self,

@@ -40,19 +40,10 @@ enum CreateKey: KMSOperation {
         if request.XksKeyId != nil {
             throw KMSError.validation("XksKeyId is only allowed when Origin is EXTERNAL_KEY_STORE.")
         }
-        let usage: KeyUsage
-        if let raw = request.KeyUsage {
-            usage = TrentCore.KeyUsage(rawValue: raw)!
-        } else if let fallback = spec.defaultUsage {
-            usage = fallback
-        } else {
-            throw KMSError.validation("You must specify a KeyUsage value for an asymmetric KMS key.")
-        }
+        // AWS's default KeyUsage is ENCRYPT_DECRYPT whatever the spec; a spec that cannot encrypt needs one named.
+        let usage = TrentCore.KeyUsage(rawValue: request.KeyUsage ?? "ENCRYPT_DECRYPT")!
         guard spec.capabilities.usages.contains(usage) else {
             throw KMSError.validation("KeyUsage \(usage.rawValue) is not compatible with KeySpec \(spec.rawValue).")
-        }
-        guard spec == .symmetricDefault else {
-            throw KMSError(.unsupportedOperation, "Trent does not support KeySpec \(spec.rawValue) yet.")
         }
         guard origin == .awsKMS else {
             throw KMSError(.unsupportedOperation, "Trent does not support Origin \(origin.rawValue) yet.")
@@ -67,7 +58,8 @@ enum CreateKey: KMSOperation {
         let id =
             multiRegion ? KeyID("mrk-" + SecureRandom.bytes(16).map { String(format: "%02x", $0) }.joined())! : KeyID.random()
         let identity = KeyIdentity(scope: call.scope, id: id)
-        let material = try call.kms.newMaterial(for: identity, version: 1, bytes: .random(count: 32), at: call.now)
+        let material = try call.kms.newMaterial(
+            for: identity, version: 1, bytes: try newKeyMaterial(spec), at: call.now)
         var record = KeyRecord(
             identity: identity, description: request.Description ?? "", spec: spec, usage: usage, origin: origin,
             manager: .customer, state: .enabled, creationDate: call.now, materials: [material], currentVersion: 1,
@@ -76,5 +68,16 @@ enum CreateKey: KMSOperation {
         try await call.store.commit(.key(.put(record, expectedRevision: nil)))
         record.revision = 1
         return Response(KeyMetadata: KeyMetadata(record))
+    }
+
+    /// Key material for a new key of `spec`, from the system's secure random source.
+    static func newKeyMaterial(_ spec: TrentCore.KeySpec) throws -> SecretBytes {
+        if let mac = spec.macAlgorithm { return .random(count: mac.keyLength) }
+        guard let type = spec.keyPairType else { return .random(count: 32) }
+        do {
+            return try AsymmetricPrivateKey.generate(type).encoded
+        } catch {
+            throw KMSError(.unsupportedOperation, "Trent cannot create \(spec.rawValue) keys in this build: \(error)")
+        }
     }
 }
