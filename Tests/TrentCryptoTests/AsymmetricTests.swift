@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TrentCrypto
 
 func hex(_ s: String) -> Data {
@@ -14,7 +15,9 @@ let creatable = AsymmetricKeyType.allCases.filter { (try? AsymmetricPrivateKey.g
 
 @Suite struct AsymmetricKeyTests {
     @Test func everyTypeThatSwiftCryptoOrLibcryptoOffersIsCreatable() {
-        for type: AsymmetricKeyType in [.rsa2048, .rsa3072, .rsa4096, .p256, .p384, .p521, .secp256k1, .ed25519, .sm2, .mlDSA65, .mlDSA87] {
+        for type: AsymmetricKeyType in [
+            .rsa2048, .rsa3072, .rsa4096, .p256, .p384, .p521, .secp256k1, .ed25519, .sm2, .mlDSA65, .mlDSA87,
+        ] {
             #expect(creatable.contains(type), "\(type)")
         }
     }
@@ -45,7 +48,9 @@ let creatable = AsymmetricKeyType.allCases.filter { (try? AsymmetricPrivateKey.g
         (.rsa2048, .rsaPKCS1v15(.sha512), .sha512), (.p256, .ecdsa(.sha256), .sha256), (.p384, .ecdsa(.sha384), .sha384),
         (.secp256k1, .ecdsa(.sha256), .sha256),
     ])
-    func digestSignaturesVerifyAsMessageSignatures(_ type: AsymmetricKeyType, _ scheme: SignatureScheme, _ hash: HashFunction) throws {
+    func digestSignaturesVerifyAsMessageSignatures(_ type: AsymmetricKeyType, _ scheme: SignatureScheme, _ hash: HashFunction)
+        throws
+    {
         let key = try AsymmetricPrivateKey.generate(type)
         let message = Data("digest me".utf8)
         let signature = try key.sign(.digest(hash.hash(message)), scheme: scheme)
@@ -63,8 +68,11 @@ let creatable = AsymmetricKeyType.allCases.filter { (try? AsymmetricPrivateKey.g
         #expect(spki.suffix(32) == hex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"))
         #expect(spki.prefix(12) == hex("302a300506032b6570032100"))
         let signature = try key.sign(.message(Data()), scheme: .ed25519)
-        #expect(signature == hex(
-            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"))
+        #expect(
+            signature
+                == hex(
+                    "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+                ))
     }
 
     @Test func ed25519phMatchesRFC8032WhereLibcryptoHasIt() throws {
@@ -74,8 +82,11 @@ let creatable = AsymmetricKeyType.allCases.filter { (try? AsymmetricPrivateKey.g
             type: .ed25519, encoded: SecretBytes(DER.pkcs8(oid: OID.ed25519, privateKey: DER.octetString(Array(seed)))))
         do {
             let signature = try key.sign(.message(Data("abc".utf8)), scheme: .ed25519ph)
-            #expect(signature == hex(
-                "98a70222f0b8121aa9d30f813d683f809e462b469c7ff87639499bb94e6dae4131f85042463c2a355a2003d062adf5aaa10b8c61e636062aaad11c2a26083406"))
+            #expect(
+                signature
+                    == hex(
+                        "98a70222f0b8121aa9d30f813d683f809e462b469c7ff87639499bb94e6dae4131f85042463c2a355a2003d062adf5aaa10b8c61e636062aaad11c2a26083406"
+                    ))
         } catch AsymmetricFailure.unsupported {
             // OpenSSL before 3.2 has no Ed25519ph: the failure is explicit, never a wrong signature.
             #expect(!LibCrypto.version.hasPrefix("OpenSSL 3.2") && !LibCrypto.version.hasPrefix("OpenSSL 3.5"))
@@ -118,9 +129,13 @@ let creatable = AsymmetricKeyType.allCases.filter { (try? AsymmetricPrivateKey.g
 
     @Test func garbageKeysAreRefused() {
         for type in AsymmetricKeyType.allCases {
-            #expect(throws: AsymmetricFailure.self) { try AsymmetricPrivateKey(type: type, encoded: SecretBytes(Data([1, 2, 3]))) }
+            #expect(throws: AsymmetricFailure.self) {
+                try AsymmetricPrivateKey(type: type, encoded: SecretBytes(Data([1, 2, 3])))
+            }
         }
-        #expect(!AsymmetricPublicKey(type: .p256, der: Data([0x30, 0])).isValidSignature(Data(), for: .message(Data()), scheme: .ecdsa(.sha256)))
+        #expect(
+            !AsymmetricPublicKey(type: .p256, der: Data([0x30, 0])).isValidSignature(
+                Data(), for: .message(Data()), scheme: .ecdsa(.sha256)))
     }
 
     @Test func aKeyOfAnotherTypeIsRefused() throws {
@@ -137,12 +152,21 @@ let creatable = AsymmetricKeyType.allCases.filter { (try? AsymmetricPrivateKey.g
     let message = Data("Hi There".utf8)
 
     @Test func matchesRFC4231TestCase1() {
-        #expect(MACAlgorithm.hmacSHA224.authenticate(message, key: key) == hex("896fb1128abbdf196832107cd49df33f47b4b1169912ba4f53684b22"))
-        #expect(MACAlgorithm.hmacSHA256.authenticate(message, key: key) == hex("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"))
-        #expect(MACAlgorithm.hmacSHA384.authenticate(message, key: key) == hex(
-            "afd03944d84895626b0825f4ab46907f15f9dadbe4101ec682aa034c7cebc59cfaea9ea9076ede7f4af152e8b2fa9cb6"))
-        #expect(MACAlgorithm.hmacSHA512.authenticate(message, key: key) == hex(
-            "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cdedaa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854"))
+        #expect(
+            MACAlgorithm.hmacSHA224.authenticate(message, key: key)
+                == hex("896fb1128abbdf196832107cd49df33f47b4b1169912ba4f53684b22"))
+        #expect(
+            MACAlgorithm.hmacSHA256.authenticate(message, key: key)
+                == hex("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"))
+        #expect(
+            MACAlgorithm.hmacSHA384.authenticate(message, key: key)
+                == hex(
+                    "afd03944d84895626b0825f4ab46907f15f9dadbe4101ec682aa034c7cebc59cfaea9ea9076ede7f4af152e8b2fa9cb6"))
+        #expect(
+            MACAlgorithm.hmacSHA512.authenticate(message, key: key)
+                == hex(
+                    "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cdedaa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854"
+                ))
     }
 
     @Test func verificationRefusesAnyOtherMac() {

@@ -23,9 +23,12 @@ import TrentCore
         #expect(tags == [["TagKey": "team", "TagValue": "a"]])
     }
 
-    @Test func specsThatDoNotExistYetAreRefusedClearly() async throws {
-        await #expect(throws: KMSError(.unsupportedOperation, "")) {
-            try await h.call("CreateKey", ["KeySpec": "RSA_2048", "KeyUsage": "SIGN_VERIFY"])
+    @Test func combinationsAWSRefusesAreValidationErrors() async throws {
+        await #expect(throws: KMSError(.validation, "")) {
+            try await h.call("CreateKey", ["KeySpec": "ECC_NIST_P256"])  // default usage ENCRYPT_DECRYPT
+        }
+        await #expect(throws: KMSError(.validation, "")) {
+            try await h.call("CreateKey", ["KeySpec": "HMAC_256", "KeyUsage": "ENCRYPT_DECRYPT"])
         }
         await #expect(throws: KMSError(.validation, "")) {
             try await h.call("CreateKey", ["KeySpec": "SYMMETRIC_DEFAULT", "KeyUsage": "SIGN_VERIFY"])

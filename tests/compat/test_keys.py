@@ -59,7 +59,7 @@ def test_errors_as_aws_sends_them(kms):
     assert code == "ValidationException"
     assert message == ("1 validation error detected: Value '2000' at 'numberOfBytes' failed to satisfy constraint: "
                        "Member must have value less than or equal to 1024")
-    assert error_of(kms.create_key, KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")[0] == "UnsupportedOperationException"
+    assert error_of(kms.create_key, KeySpec="ECC_NIST_P256")[0] == "ValidationException"  # default ENCRYPT_DECRYPT
     assert error_of(kms.get_key_rotation_status, KeyId="1234abcd-12ab-34cd-56ef-1234567890ab")[0] == "UnsupportedOperationException"
 
 

@@ -149,10 +149,14 @@ enum LibCrypto {
             throw .rejected
         }
         var length = 0
-        guard digest.withUnsafeBytes({ EVP_PKEY_sign(pctx, nil, &length, $0.bindMemory(to: UInt8.self).baseAddress, $0.count) }) == 1
+        guard
+            digest.withUnsafeBytes({ EVP_PKEY_sign(pctx, nil, &length, $0.bindMemory(to: UInt8.self).baseAddress, $0.count) })
+                == 1
         else { throw .invalidKey }
         var out = [UInt8](repeating: 0, count: length)
-        guard digest.withUnsafeBytes({ EVP_PKEY_sign(pctx, &out, &length, $0.bindMemory(to: UInt8.self).baseAddress, $0.count) }) == 1
+        guard
+            digest.withUnsafeBytes({ EVP_PKEY_sign(pctx, &out, &length, $0.bindMemory(to: UInt8.self).baseAddress, $0.count) })
+                == 1
         else { throw .invalidKey }
         return Data(out.prefix(length))
     }
@@ -197,10 +201,16 @@ enum LibCrypto {
         defer { EVP_PKEY_free(key) }
         return try withDigestContext(type, key: key, scheme: scheme, signing: true) { mctx throws(AsymmetricFailure) in
             var length = 0
-            guard message.withUnsafeBytes({ EVP_DigestSign(mctx, nil, &length, $0.bindMemory(to: UInt8.self).baseAddress, $0.count) }) == 1
+            guard
+                message.withUnsafeBytes({
+                    EVP_DigestSign(mctx, nil, &length, $0.bindMemory(to: UInt8.self).baseAddress, $0.count)
+                }) == 1
             else { throw .invalidKey }
             var out = [UInt8](repeating: 0, count: length)
-            guard message.withUnsafeBytes({ EVP_DigestSign(mctx, &out, &length, $0.bindMemory(to: UInt8.self).baseAddress, $0.count) }) == 1
+            guard
+                message.withUnsafeBytes({
+                    EVP_DigestSign(mctx, &out, &length, $0.bindMemory(to: UInt8.self).baseAddress, $0.count)
+                }) == 1
             else { throw .invalidKey }
             return Data(out.prefix(length))
         }
@@ -295,15 +305,18 @@ enum LibCrypto {
 
     private static func crypt(
         _ pctx: OpaquePointer, _ input: Data,
-        _ function: (OpaquePointer?, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<Int>?, UnsafePointer<UInt8>?, Int) -> Int32
+        _ function: (OpaquePointer?, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<Int>?, UnsafePointer<UInt8>?, Int) ->
+            Int32
     ) throws(AsymmetricFailure) -> Data {
         var length = 0
-        guard input.withUnsafeBytes({ function(pctx, nil, &length, $0.bindMemory(to: UInt8.self).baseAddress, $0.count) }) == 1 else {
+        guard input.withUnsafeBytes({ function(pctx, nil, &length, $0.bindMemory(to: UInt8.self).baseAddress, $0.count) }) == 1
+        else {
             ERR_clear_error()
             throw .rejected
         }
         var out = [UInt8](repeating: 0, count: length)
-        guard input.withUnsafeBytes({ function(pctx, &out, &length, $0.bindMemory(to: UInt8.self).baseAddress, $0.count) }) == 1 else {
+        guard input.withUnsafeBytes({ function(pctx, &out, &length, $0.bindMemory(to: UInt8.self).baseAddress, $0.count) }) == 1
+        else {
             ERR_clear_error()
             throw .rejected
         }

@@ -31,7 +31,8 @@ extension Call {
         guard record.spec.capabilities.encryptionAlgorithms.contains(algorithm) else {
             throw KMSError(
                 .invalidKeyUsage,
-                "The encryption algorithm \(algorithm.rawValue) is not compatible with the key spec \(record.spec.rawValue) of \(record.arn).")
+                "The encryption algorithm \(algorithm.rawValue) is not compatible with the key spec \(record.spec.rawValue) of \(record.arn)."
+            )
         }
         return algorithm
     }
@@ -51,7 +52,8 @@ extension Call {
         let publicKey = try key.publicKey
         if let padding = algorithm.rsaPadding, let limit = publicKey.maximumPlaintext(padding: padding), plaintext.count > limit {
             throw KMSError.validation(
-                "Plaintext of \(plaintext.count) bytes is too long for \(algorithm.rawValue) with \(record.spec.rawValue): at most \(limit) bytes.")
+                "Plaintext of \(plaintext.count) bytes is too long for \(algorithm.rawValue) with \(record.spec.rawValue): at most \(limit) bytes."
+            )
         }
         do {
             return (try publicKey.encrypt(plaintext, padding: algorithm.rsaPadding ?? .oaepSHA256), material)
