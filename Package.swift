@@ -21,11 +21,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "TrentCore", swiftSettings: strict),
-        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSystemCrypto", providers: [.apt(["libssl-dev", "libsodium-dev"])]),
         .target(
             name: "TrentCrypto",
             dependencies: [
-                "COpenSSL",
+                "CSystemCrypto",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

@@ -150,11 +150,13 @@ public struct AsymmetricPrivateKey: Sendable {
                 return try key.signature(for: Self.digest(input, .sha512)).derRepresentation
             case (.ed25519, .ed25519, .message(let m)):
                 return try ed25519().signature(for: m)
+            case (.ed25519, .ed25519ph, .message(let m)):
+                return try Sodium.ed25519phSign(m, seed: ed25519().rawRepresentation)
             case (.mlDSA65, .mlDSA, .message(let m)):
                 return try MLDSA65.PrivateKey(seedRepresentation: bytes, publicKey: nil).signature(for: m)
             case (.mlDSA87, .mlDSA, .message(let m)):
                 return try MLDSA87.PrivateKey(seedRepresentation: bytes, publicKey: nil).signature(for: m)
-            case (.secp256k1, .ecdsa(.sha256), _), (.sm2, .sm2, _), (.ed25519, .ed25519ph, _), (.mlDSA44, .mlDSA, _):
+            case (.secp256k1, .ecdsa(.sha256), _), (.sm2, .sm2, _), (.mlDSA44, .mlDSA, _):
                 return try LibCrypto.sign(type, input, scheme: scheme, privateKey: bytes)
             default:
                 throw AsymmetricFailure.unsupported("\(scheme) with \(type.rawValue) over \(input.kind)")

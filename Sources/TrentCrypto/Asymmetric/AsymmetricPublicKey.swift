@@ -40,13 +40,16 @@ public struct AsymmetricPublicKey: Sendable {
             case (.ed25519, .ed25519, .message(let m)):
                 guard let parsed = DER.parseSPKI(der), parsed.oid == OID.ed25519 else { return false }
                 return try Curve25519.Signing.PublicKey(rawRepresentation: parsed.key).isValidSignature(signature, for: m)
+            case (.ed25519, .ed25519ph, .message(let m)):
+                guard let parsed = DER.parseSPKI(der), parsed.oid == OID.ed25519 else { return false }
+                return Sodium.ed25519phVerify(signature, message: m, publicKey: parsed.key)
             case (.mlDSA65, .mlDSA, .message(let m)):
                 guard let parsed = DER.parseSPKI(der), parsed.oid == OID.mlDSA65 else { return false }
                 return try MLDSA65.PublicKey(rawRepresentation: parsed.key).isValidSignature(signature, for: m)
             case (.mlDSA87, .mlDSA, .message(let m)):
                 guard let parsed = DER.parseSPKI(der), parsed.oid == OID.mlDSA87 else { return false }
                 return try MLDSA87.PublicKey(rawRepresentation: parsed.key).isValidSignature(signature, for: m)
-            case (.secp256k1, .ecdsa(.sha256), _), (.sm2, .sm2, _), (.ed25519, .ed25519ph, _), (.mlDSA44, .mlDSA, _):
+            case (.secp256k1, .ecdsa(.sha256), _), (.sm2, .sm2, _), (.mlDSA44, .mlDSA, _):
                 return LibCrypto.verify(type, signature, input, scheme: scheme, publicKeyDER: der)
             default:
                 return false

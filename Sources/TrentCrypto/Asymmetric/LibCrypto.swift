@@ -1,9 +1,9 @@
-import COpenSSL
+import CSystemCrypto
 import Foundation
 
 /// libcrypto (OpenSSL 3) behind TrentCrypto's own types, only for what swift-crypto does not offer:
 /// secp256k1 and SM2 keys, signatures over a caller's digest with RSA, HMAC-SHA-224, and, where the installed
-/// OpenSSL provides them, Ed25519ph (3.2+) and ML-DSA-44 (3.5+). Every pointer is freed on every path.
+/// OpenSSL provides it, ML-DSA-44 (3.5+). Every pointer is freed on every path.
 enum LibCrypto {
     /// SM2's default distinguishing identifier (GB/T 32918), which AWS KMS uses.
     static let sm2ID = Array("1234567812345678".utf8)
@@ -260,22 +260,10 @@ enum LibCrypto {
             EVP_MD_CTX_set_pkey_ctx(mctx, ctx)  // mctx owns it from here
             pctx = ctx
         }
-        var params: [OSSL_PARAM] = []
-        let instance = strdup("Ed25519ph")
-        defer { free(instance) }
-        if scheme == .ed25519ph {
-            // Before 3.2 libcrypto ignores the instance parameter and would make a plain Ed25519 signature.
-            guard OPENSSL_version_major() > 3 || OPENSSL_version_minor() >= 2 else {
-                throw .unsupported("ED25519_PH_SHA_512 needs OpenSSL 3.2 or later; this is \(version)")
-            }
-            params = [OSSL_PARAM_construct_utf8_string("instance", instance, 0), OSSL_PARAM_construct_end()]
-        }
-        let initialised: Int32 = params.withUnsafeMutableBufferPointer { p in
-            let paramPointer = p.isEmpty ? nil : UnsafePointer(p.baseAddress)
-            return signing
-                ? EVP_DigestSignInit_ex(mctx, &pctx, digest, nil, nil, key, paramPointer)
-                : EVP_DigestVerifyInit_ex(mctx, &pctx, digest, nil, nil, key, paramPointer)
-        }
+        let initialised =
+            signing
+            ? EVP_DigestSignInit_ex(mctx, &pctx, digest, nil, nil, key, nil)
+            : EVP_DigestVerifyInit_ex(mctx, &pctx, digest, nil, nil, key, nil)
         guard initialised == 1 else {
             ERR_clear_error()
             throw .unsupported("\(scheme) with \(type.rawValue) in \(version)")
