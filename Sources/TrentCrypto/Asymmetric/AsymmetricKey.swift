@@ -41,11 +41,55 @@ public enum AsymmetricFailure: Error, Equatable, Sendable {
 public struct AsymmetricPrivateKey: Sendable {
     public let type: AsymmetricKeyType
     public let encoded: SecretBytes
+    /// The swift-crypto key, parsed once (nil for the types libcrypto handles from the encoding).
+    private let parsed: Parsed?
+    private let spki: Data
 
+    private enum Parsed: Sendable {
+        case rsa(_RSA.Signing.PrivateKey)
+        case p256(P256.Signing.PrivateKey), p384(P384.Signing.PrivateKey), p521(P521.Signing.PrivateKey)
+        case ed25519(Curve25519.Signing.PrivateKey)
+        case mlDSA65(MLDSA65.PrivateKey), mlDSA87(MLDSA87.PrivateKey)
+    }
+
+    /// Parses the encoding once, so a bad one fails here and not in the middle of a request, and signing does
+    /// not parse again.
     public init(type: AsymmetricKeyType, encoded: SecretBytes) throws(AsymmetricFailure) {
         self.type = type
         self.encoded = encoded
-        _ = try publicKeyDER()  // parses, so a bad encoding fails here and not in the middle of a request
+        do {
+            let bytes = encoded.bytes
+            switch type {
+            case .rsa2048, .rsa3072, .rsa4096:
+                let key = try _RSA.Signing.PrivateKey(derRepresentation: bytes)
+                guard key.keySizeInBits == type.rsaBits else { throw AsymmetricFailure.invalidKey }
+                (parsed, spki) = (.rsa(key), key.publicKey.derRepresentation)
+            case .p256:
+                let key = try P256.Signing.PrivateKey(derRepresentation: bytes)
+                (parsed, spki) = (.p256(key), key.publicKey.derRepresentation)
+            case .p384:
+                let key = try P384.Signing.PrivateKey(derRepresentation: bytes)
+                (parsed, spki) = (.p384(key), key.publicKey.derRepresentation)
+            case .p521:
+                let key = try P521.Signing.PrivateKey(derRepresentation: bytes)
+                (parsed, spki) = (.p521(key), key.publicKey.derRepresentation)
+            case .ed25519:
+                let key = try Self.ed25519(bytes)
+                (parsed, spki) = (.ed25519(key), DER.spki(oid: OID.ed25519, publicKey: Array(key.publicKey.rawRepresentation)))
+            case .mlDSA65:
+                let key = try MLDSA65.PrivateKey(seedRepresentation: bytes, publicKey: nil)
+                (parsed, spki) = (.mlDSA65(key), DER.spki(oid: OID.mlDSA65, publicKey: Array(key.publicKey.rawRepresentation)))
+            case .mlDSA87:
+                let key = try MLDSA87.PrivateKey(seedRepresentation: bytes, publicKey: nil)
+                (parsed, spki) = (.mlDSA87(key), DER.spki(oid: OID.mlDSA87, publicKey: Array(key.publicKey.rawRepresentation)))
+            case .secp256k1, .sm2, .mlDSA44:
+                (parsed, spki) = (nil, try LibCrypto.publicKeyDER(type, privateKey: bytes))
+            }
+        } catch let failure as AsymmetricFailure {
+            throw failure
+        } catch {
+            throw .invalidKey
+        }
     }
 
     /// A new key pair from the system's secure random source.
@@ -76,41 +120,14 @@ public struct AsymmetricPrivateKey: Sendable {
     }
 
     /// The DER SubjectPublicKeyInfo, as GetPublicKey returns it.
-    public func publicKeyDER() throws(AsymmetricFailure) -> Data {
-        do {
-            let bytes = encoded.bytes
-            switch type {
-            case .rsa2048, .rsa3072, .rsa4096:
-                let key = try _RSA.Signing.PrivateKey(derRepresentation: bytes)
-                guard key.keySizeInBits == type.rsaBits else { throw AsymmetricFailure.invalidKey }
-                return key.publicKey.derRepresentation
-            case .p256: return try P256.Signing.PrivateKey(derRepresentation: bytes).publicKey.derRepresentation
-            case .p384: return try P384.Signing.PrivateKey(derRepresentation: bytes).publicKey.derRepresentation
-            case .p521: return try P521.Signing.PrivateKey(derRepresentation: bytes).publicKey.derRepresentation
-            case .ed25519:
-                return DER.spki(oid: OID.ed25519, publicKey: Array(try ed25519().publicKey.rawRepresentation))
-            case .mlDSA65:
-                let key = try MLDSA65.PrivateKey(seedRepresentation: bytes, publicKey: nil)
-                return DER.spki(oid: OID.mlDSA65, publicKey: Array(key.publicKey.rawRepresentation))
-            case .mlDSA87:
-                let key = try MLDSA87.PrivateKey(seedRepresentation: bytes, publicKey: nil)
-                return DER.spki(oid: OID.mlDSA87, publicKey: Array(key.publicKey.rawRepresentation))
-            case .secp256k1, .sm2, .mlDSA44:
-                return try LibCrypto.publicKeyDER(type, privateKey: bytes)
-            }
-        } catch let failure as AsymmetricFailure {
-            throw failure
-        } catch {
-            throw .invalidKey
-        }
-    }
+    public func publicKeyDER() throws(AsymmetricFailure) -> Data { spki }
 
     public var publicKey: AsymmetricPublicKey {
         get throws(AsymmetricFailure) { try AsymmetricPublicKey(type: type, der: publicKeyDER()) }
     }
 
-    private func ed25519() throws -> Curve25519.Signing.PrivateKey {
-        var reader = DER.Reader(Array(encoded.bytes))
+    private static func ed25519(_ pkcs8: Data) throws -> Curve25519.Signing.PrivateKey {
+        var reader = DER.Reader(Array(pkcs8))
         guard let info = reader.read(0x30) else { throw AsymmetricFailure.invalidKey }
         var fields = DER.Reader(info)
         guard fields.read(0x02) != nil, let algorithm = fields.read(0x30), let wrapped = fields.read(0x04) else {
@@ -128,36 +145,28 @@ public struct AsymmetricPrivateKey: Sendable {
 
     public func sign(_ input: SignatureInput, scheme: SignatureScheme) throws(AsymmetricFailure) -> Data {
         do {
-            let bytes = encoded.bytes
-            switch (type, scheme, input) {
-            case (.rsa2048, _, .message(let m)), (.rsa3072, _, .message(let m)), (.rsa4096, _, .message(let m)):
-                let key = try _RSA.Signing.PrivateKey(derRepresentation: bytes)
-                switch scheme {
-                case .rsaPSS(let h): return try Self.rsaSign(key, m, h, .PSS)
-                case .rsaPKCS1v15(let h): return try Self.rsaSign(key, m, h, .insecurePKCS1v1_5)
-                default: throw AsymmetricFailure.unsupported("\(scheme) with RSA")
-                }
-            case (.rsa2048, _, .digest(let d)), (.rsa3072, _, .digest(let d)), (.rsa4096, _, .digest(let d)):
-                return try LibCrypto.signDigest(type, d, scheme: scheme, privateKey: bytes)
-            case (.p256, .ecdsa(.sha256), _):
-                let key = try P256.Signing.PrivateKey(derRepresentation: bytes)
+            switch (parsed, scheme, input) {
+            case (.rsa(let key), .rsaPSS(let h), .message(let m)): return try Self.rsaSign(key, m, h, .PSS)
+            case (.rsa(let key), .rsaPKCS1v15(let h), .message(let m)): return try Self.rsaSign(key, m, h, .insecurePKCS1v1_5)
+            case (.rsa, .rsaPSS, .digest(let d)), (.rsa, .rsaPKCS1v15, .digest(let d)):
+                return try LibCrypto.signDigest(type, d, scheme: scheme, privateKey: encoded.bytes)
+            case (.p256(let key), .ecdsa(.sha256), _):
                 return try key.signature(for: Self.digest(input, .sha256)).derRepresentation
-            case (.p384, .ecdsa(.sha384), _):
-                let key = try P384.Signing.PrivateKey(derRepresentation: bytes)
+            case (.p384(let key), .ecdsa(.sha384), _):
                 return try key.signature(for: Self.digest(input, .sha384)).derRepresentation
-            case (.p521, .ecdsa(.sha512), _):
-                let key = try P521.Signing.PrivateKey(derRepresentation: bytes)
+            case (.p521(let key), .ecdsa(.sha512), _):
                 return try key.signature(for: Self.digest(input, .sha512)).derRepresentation
-            case (.ed25519, .ed25519, .message(let m)):
-                return try ed25519().signature(for: m)
-            case (.ed25519, .ed25519ph, .message(let m)):
-                return try Sodium.ed25519phSign(m, seed: ed25519().rawRepresentation)
-            case (.mlDSA65, .mlDSA, .message(let m)):
-                return try MLDSA65.PrivateKey(seedRepresentation: bytes, publicKey: nil).signature(for: m)
-            case (.mlDSA87, .mlDSA, .message(let m)):
-                return try MLDSA87.PrivateKey(seedRepresentation: bytes, publicKey: nil).signature(for: m)
-            case (.secp256k1, .ecdsa(.sha256), _), (.sm2, .sm2, _), (.mlDSA44, .mlDSA, _):
-                return try LibCrypto.sign(type, input, scheme: scheme, privateKey: bytes)
+            case (.ed25519(let key), .ed25519, .message(let m)):
+                return try key.signature(for: m)
+            case (.ed25519(let key), .ed25519ph, .message(let m)):
+                return try Sodium.ed25519phSign(m, seed: key.rawRepresentation)
+            case (.mlDSA65(let key), .mlDSA, .message(let m)):
+                return try key.signature(for: m)
+            case (.mlDSA87(let key), .mlDSA, .message(let m)):
+                return try key.signature(for: m)
+            case (nil, .ecdsa(.sha256), _) where type == .secp256k1, (nil, .sm2, _) where type == .sm2,
+                (nil, .mlDSA, _) where type == .mlDSA44:
+                return try LibCrypto.sign(type, input, scheme: scheme, privateKey: encoded.bytes)
             default:
                 throw AsymmetricFailure.unsupported("\(scheme) with \(type.rawValue) over \(input.kind)")
             }
@@ -211,20 +220,22 @@ public struct AsymmetricPrivateKey: Sendable {
     /// ECDH with a peer's SubjectPublicKeyInfo: the raw shared secret (the x coordinate), as AWS returns it.
     public func sharedSecret(withPeer peerDER: Data) throws(AsymmetricFailure) -> SecretBytes {
         do {
-            let bytes = encoded.bytes
             let secret: SharedSecret
-            switch type {
-            case .p256:
+            switch parsed {
+            case .p256(let key):
                 let peer = try P256.KeyAgreement.PublicKey(derRepresentation: peerDER)
-                secret = try P256.KeyAgreement.PrivateKey(derRepresentation: bytes).sharedSecretFromKeyAgreement(with: peer)
-            case .p384:
+                secret = try P256.KeyAgreement.PrivateKey(rawRepresentation: key.rawRepresentation)
+                    .sharedSecretFromKeyAgreement(with: peer)
+            case .p384(let key):
                 let peer = try P384.KeyAgreement.PublicKey(derRepresentation: peerDER)
-                secret = try P384.KeyAgreement.PrivateKey(derRepresentation: bytes).sharedSecretFromKeyAgreement(with: peer)
-            case .p521:
+                secret = try P384.KeyAgreement.PrivateKey(rawRepresentation: key.rawRepresentation)
+                    .sharedSecretFromKeyAgreement(with: peer)
+            case .p521(let key):
                 let peer = try P521.KeyAgreement.PublicKey(derRepresentation: peerDER)
-                secret = try P521.KeyAgreement.PrivateKey(derRepresentation: bytes).sharedSecretFromKeyAgreement(with: peer)
-            case .sm2:
-                return try LibCrypto.ecdh(.sm2, peerDER: peerDER, privateKey: bytes)
+                secret = try P521.KeyAgreement.PrivateKey(rawRepresentation: key.rawRepresentation)
+                    .sharedSecretFromKeyAgreement(with: peer)
+            case nil where type == .sm2:
+                return try LibCrypto.ecdh(.sm2, peerDER: peerDER, privateKey: encoded.bytes)
             default:
                 throw AsymmetricFailure.unsupported("key agreement with \(type.rawValue)")
             }

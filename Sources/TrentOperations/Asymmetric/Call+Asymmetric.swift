@@ -8,13 +8,7 @@ extension Call {
         guard let type = record.spec.keyPairType, let material = record.currentMaterial else {
             throw KMSError(.unsupportedOperation, "\(record.arn) is not an asymmetric key.")
         }
-        let clear = try kms.material(material, of: record.identity)
-        do {
-            return (try AsymmetricPrivateKey(type: type, encoded: clear), material)
-        } catch {
-            kms.logger.error("stored private key of \(record.arn) does not parse")
-            throw KMSError.internalError()
-        }
+        return (try kms.privateKey(material, of: record.identity, type: type), material)
     }
 
     /// The MAC key of an HMAC KMS key.

@@ -11,6 +11,7 @@ public final class KMS: Sendable {
     public let clock: TrentClock
     public let logger: Logger
     private let unsealed = Mutex<[String: SecretBytes]>([:])
+    private let parsedKeys = Mutex<[String: AsymmetricPrivateKey]>([:])
 
     public init(store: any KeyStore, sealer: RootKeySealer, clock: TrentClock = TrentClock(), logger: Logger) {
         self.store = (store as? CachedKeyStore) ?? CachedKeyStore(store)
@@ -47,8 +48,28 @@ public final class KMS: Sendable {
         }
     }
 
+    /// The parsed private key of an asymmetric material version, parsed once and then served from memory.
+    func privateKey(_ material: SealedMaterial, of identity: KeyIdentity, type: AsymmetricKeyType) throws -> AsymmetricPrivateKey
+    {
+        if let hit = parsedKeys.withLock({ $0[material.materialID] }) { return hit }
+        let clear = try self.material(material, of: identity)
+        let key: AsymmetricPrivateKey
+        do {
+            key = try AsymmetricPrivateKey(type: type, encoded: clear)
+        } catch {
+            logger.error("stored private key of \(identity) does not parse")
+            throw KMSError.internalError()
+        }
+        parsedKeys.withLock { cache in
+            if cache.count > 10_000 { cache.removeAll() }
+            cache[material.materialID] = key
+        }
+        return key
+    }
+
     /// Forgets unsealed material (after a key is deleted, or on reset).
     func forgetMaterial(_ ids: [String]) {
         unsealed.withLock { cache in for id in ids { cache[id] = nil } }
+        parsedKeys.withLock { cache in for id in ids { cache[id] = nil } }
     }
 }
