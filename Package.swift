@@ -57,7 +57,10 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "TrentCoreTests", dependencies: ["TrentCore"]),
-        .testTarget(name: "TrentCryptoTests", dependencies: ["TrentCrypto"]),
+        .testTarget(
+            name: "TrentCryptoTests",
+            dependencies: ["TrentCrypto", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Wycheproof")]),
         .testTarget(name: "TrentOperationsTests", dependencies: ["TrentOperations", "TrentCore", "TrentCrypto"]),
         .testTarget(
             name: "TrentHTTPTests",

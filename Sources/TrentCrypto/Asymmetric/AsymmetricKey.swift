@@ -219,6 +219,20 @@ public struct AsymmetricPrivateKey: Sendable {
 
     /// ECDH with a peer's SubjectPublicKeyInfo: the raw shared secret (the x coordinate), as AWS returns it.
     public func sharedSecret(withPeer peerDER: Data) throws(AsymmetricFailure) -> SecretBytes {
+        // Only a named curve, and only this key's: explicit curve parameters (a classic way to smuggle in a
+        // point of another group, or a mislabelled one) are refused before any arithmetic.
+        let named: [UInt8]? =
+            switch type {
+            case .p256: OID.prime256v1Parameters
+            case .p384: OID.secp384r1Parameters
+            case .p521: OID.secp521r1Parameters
+            default: nil
+            }
+        if let named {
+            guard let spki = DER.parseSPKI(peerDER), spki.oid == OID.ecPublicKey, spki.parameters == named else {
+                throw .rejected
+            }
+        }
         do {
             let secret: SharedSecret
             switch parsed {
