@@ -1,6 +1,30 @@
 import TrentCore
 import TrentOperations
 
+/// How callers are established: development mode believes the credential scope; `sigv4` verifies signatures.
+public enum Authentication: Sendable {
+    case development(CallerDefaults)
+    case sigv4(SigV4Verifier)
+
+    public func caller(_ request: SignedRequest) throws(KMSError) -> Caller {
+        switch self {
+        case .development(let defaults):
+            return defaults.caller(authorization: request.headers["authorization"])
+        case .sigv4(let verifier):
+            let verified = try verifier.verify(request)
+            return Caller(
+                account: verified.credential.account, region: verified.region, principal: verified.credential.principal,
+                accessKeyID: verified.credential.accessKeyID, authenticated: true,
+                identityPolicies: verified.credential.policies)
+        }
+    }
+
+    public var isDevelopment: Bool {
+        if case .development = self { return true }
+        return false
+    }
+}
+
 /// Who a request comes from, read from the SigV4 `Authorization` header's credential scope. Signatures are not
 /// verified in development mode: the header only chooses the account (a 12-digit access key id is taken as
 /// the account id) and the Region.

@@ -14,17 +14,20 @@ public enum TrentRouter {
     static let requestIDHeader = HTTPField.Name("x-amzn-RequestId")!
     static let jsonContentType = "application/x-amz-json-1.1"
 
-    public static func build(dispatcher: Dispatcher, defaults: CallerDefaults, logger: Logger) -> Router<BasicRequestContext> {
+    public static func build(
+        dispatcher: Dispatcher, authentication: Authentication, logger: Logger
+    ) -> Router<BasicRequestContext> {
         let router = Router()
         router.post("/") { request, context -> Response in
             let requestID = UUID().uuidString.lowercased()
-            let caller = defaults.caller(authorization: request.headers[.authorization])
             let reply: Dispatcher.Reply
             do {
-                let buffer = try await request.body.collect(upTo: bodyLimit)
+                let body = Data(try await request.body.collect(upTo: bodyLimit).readableBytesView)
+                let caller = try authentication.caller(signed(request, body: body))
                 reply = await dispatcher.handle(
-                    target: request.headers[amzTarget], body: Data(buffer.readableBytesView), caller: caller,
-                    requestID: requestID)
+                    target: request.headers[amzTarget], body: body, caller: caller, requestID: requestID)
+            } catch let error as KMSError {
+                reply = Dispatcher.render(error)
             } catch {
                 reply = Dispatcher.render(KMSError(.requestTooLarge, "Request body is larger than \(bodyLimit) bytes."))
             }
@@ -63,5 +66,18 @@ public enum TrentRouter {
                     byteBuffer: ByteBuffer(string: ready ? #"{"status":"ready"}"# : #"{"status":"storage unreachable"}"#)))
         }
         return router
+    }
+
+    /// The parts of a request SigV4 signs. The Host header travels as the request's authority.
+    static func signed(_ request: Request, body: Data) -> SignedRequest {
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName.lowercased()
+            headers[name] = headers[name].map { "\($0),\(field.value)" } ?? field.value
+        }
+        if let authority = request.head.authority { headers["host"] = authority }
+        return SignedRequest(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: headers,
+            body: body)
     }
 }

@@ -21,6 +21,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "File holding the 256-bit root key (64 hex digits or base64). Else TRENT_ROOT_KEY.")
     var rootKeyFile: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: "Authentication: none (development mode, any caller is accepted) or sigv4.") var auth = "none"
+    @Option(help: "Credentials file for --auth sigv4 (JSON; see README).") var credentials: String?
 
     func run() async throws {
         var logger = Logger(label: "trent")
@@ -42,15 +44,30 @@ struct Serve: AsyncParsableCommand {
         let root = try RootKey.load(
             file: rootKeyFile, environment: ProcessInfo.processInfo.environment, dataDirectory: directory)
         let kms = KMS(store: store, sealer: try RootKeySealer(rootKey: root.key), logger: logger)
+        let authentication: Authentication
+        switch auth {
+        case "none":
+            authentication = .development(CallerDefaults(account: accountID, region: regionName))
+        case "sigv4":
+            guard let credentials else { throw ValidationError("--auth sigv4 needs --credentials FILE") }
+            let store = try CredentialStore(contentsOf: URL(fileURLWithPath: credentials))
+            let clock = kms.clock
+            authentication = .sigv4(SigV4Verifier(store: store, now: { clock.now() }))
+        default:
+            throw ValidationError("--auth must be none or sigv4")
+        }
         let dispatcher = Dispatcher(kms: kms)
         let sweeper = Task { await DeletionSweeper(kms: kms).run(every: .seconds(30)) }
         defer { sweeper.cancel() }
 
         let storage = directory.map { "SQLite in \($0.path)" } ?? "memory (lost on exit)"
         let rootSource = root.source
+        let authenticationLine =
+            authentication.isDevelopment
+            ? "off (development mode: any caller is accepted)" : "SigV4, credentials from \(credentials ?? "")"
         let host = self.host
         let app = TrentServer.application(
-            dispatcher: dispatcher, defaults: CallerDefaults(account: accountID, region: regionName), host: host,
+            dispatcher: dispatcher, authentication: authentication, host: host,
             port: port, logger: logger
         ) { port in
             FileHandle.standardOutput.write(
@@ -59,7 +76,7 @@ struct Serve: AsyncParsableCommand {
                     Trent is serving AWS KMS at http://\(host):\(port)
                       storage: \(storage); root key: \(rootSource)
                       account \(accountID) in \(regionName) unless the request's credentials say otherwise
-                      authentication: off (development mode: any caller is accepted)
+                      authentication: \(authenticationLine)
                     Try: aws kms create-key --endpoint-url http://\(host):\(port) --region \(regionName)
 
                     """.utf8))

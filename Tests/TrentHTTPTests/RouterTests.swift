@@ -16,7 +16,7 @@ import TrentOperations
             logger: Logger(label: "test"))
         return TrentServer.application(
             dispatcher: Dispatcher(kms: kms),
-            defaults: CallerDefaults(account: AccountID("111122223333")!, region: Region("us-east-1")!),
+            authentication: .development(CallerDefaults(account: AccountID("111122223333")!, region: Region("us-east-1")!)),
             host: "127.0.0.1", port: 0, logger: Logger(label: "test"))
     }()
 

@@ -46,9 +46,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
         case .internalError: 500
         case .dependencyTimeout, .keyUnavailable: 500
         case .requestTooLarge: 413
-        case .accessDenied, .unrecognizedClient, .invalidSignature, .incompleteSignature,
-            .missingAuthenticationToken, .notAuthorized:
-            403
+        // KMS answers authentication and authorisation failures with 400 too, as every client error.
         default: 400
         }
     }

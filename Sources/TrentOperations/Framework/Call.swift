@@ -8,12 +8,21 @@ public struct Caller: Sendable {
     /// The caller's principal ARN (IAM user or role), or the account root in development mode.
     public let principal: String
     public let accessKeyID: String?
+    /// Whether the caller proved who it is (SigV4). In development mode nobody does.
+    public let authenticated: Bool
+    /// IAM identity policy documents attached to the caller's principal.
+    public let identityPolicies: [String]
 
-    public init(account: AccountID, region: Region, principal: String? = nil, accessKeyID: String? = nil) {
+    public init(
+        account: AccountID, region: Region, principal: String? = nil, accessKeyID: String? = nil,
+        authenticated: Bool = false, identityPolicies: [String] = []
+    ) {
         self.account = account
         self.region = region
         self.principal = principal ?? "arn:aws:iam::\(account.rawValue):root"
         self.accessKeyID = accessKeyID
+        self.authenticated = authenticated
+        self.identityPolicies = identityPolicies
     }
 
     public var scope: Scope { Scope(account: account, region: region) }

@@ -1,0 +1,278 @@
+import Crypto
+import Foundation
+import TrentCore
+
+/// What SigV4 verification needs of an HTTP request.
+public struct SignedRequest: Sendable {
+    public var method: String
+    public var path: String
+    /// The query string as sent (percent-encoded), without the leading `?`.
+    public var query: String
+    /// Header names lowercased; the Host header included.
+    public var headers: [String: String]
+    public var body: Data
+
+    public init(method: String, path: String, query: String, headers: [String: String], body: Data) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// AWS Signature Version 4, in both forms AWS accepts: the `Authorization` header and the query parameters of
+/// a presigned request. Errors are AWS's, with its wording.
+public struct SigV4Verifier: Sendable {
+    public let store: CredentialStore
+    /// AWS refuses a header-signed request whose X-Amz-Date is more than 15 minutes from its clock.
+    public static let allowedSkew: TimeInterval = 15 * 60
+    let now: @Sendable () -> Date
+
+    public init(store: CredentialStore, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.now = now
+    }
+
+    public struct Verified: Sendable {
+        public let credential: Credential
+        public let region: Region
+    }
+
+    public func verify(_ request: SignedRequest) throws(KMSError) -> Verified {
+        let queryItems = Self.queryItems(request.query)
+        if let authorization = request.headers["authorization"] {
+            return try verifyHeader(authorization, request)
+        }
+        if queryItems["X-Amz-Algorithm"] != nil || queryItems["X-Amz-Signature"] != nil
+            || queryItems["X-Amz-Credential"] != nil
+        {
+            return try verifyQuery(queryItems, request)
+        }
+        throw KMSError(.missingAuthenticationToken, "Missing Authentication Token")
+    }
+
+    // MARK: The two forms
+
+    private func verifyHeader(_ header: String, _ request: SignedRequest) throws(KMSError) -> Verified {
+        guard header.hasPrefix("AWS4-HMAC-SHA256 ") else {
+            throw KMSError(.incompleteSignature, "Unsupported authorization type. Authorization=\(header)")
+        }
+        var parts: [String: String] = [:]
+        for piece in header.dropFirst("AWS4-HMAC-SHA256 ".count).split(separator: ",") {
+            let trimmed = piece.trimmingCharacters(in: .whitespaces)
+            guard let eq = trimmed.firstIndex(of: "=") else { continue }
+            parts[String(trimmed[..<eq])] = String(trimmed[trimmed.index(after: eq)...])
+        }
+        var missing: [String] = []
+        for name in ["Credential", "Signature", "SignedHeaders"] where parts[name] == nil {
+            missing.append("Authorization header requires '\(name)' parameter.")
+        }
+        guard let amzDate = request.headers["x-amz-date"] else {
+            missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+            throw KMSError(.incompleteSignature, missing.joined(separator: " ") + " Authorization=\(header)")
+        }
+        guard missing.isEmpty, let credential = parts["Credential"], let signature = parts["Signature"],
+            let signedHeaders = parts["SignedHeaders"]
+        else { throw KMSError(.incompleteSignature, missing.joined(separator: " ") + " Authorization=\(header)") }
+        let date = try Self.parseDate(amzDate)
+        try checkSkew(date, amzDate: amzDate)
+        let scope = try resolve(credential, amzDate: amzDate, token: request.headers["x-amz-security-token"])
+        let payload = request.headers["x-amz-content-sha256"] ?? Self.hex(SHA256.hash(data: request.body))
+        if let declared = request.headers["x-amz-content-sha256"], declared != "UNSIGNED-PAYLOAD",
+            declared != Self.hex(SHA256.hash(data: request.body))
+        {
+            throw KMSError(.invalidSignature, "The provided 'x-amz-content-sha256' header does not match what was computed.")
+        }
+        try check(
+            signature, request: request, query: request.query, signedHeaders: signedHeaders, payload: payload,
+            amzDate: amzDate, scope: scope)
+        return Verified(credential: scope.credential, region: scope.region)
+    }
+
+    private func verifyQuery(_ items: [String: String], _ request: SignedRequest) throws(KMSError) -> Verified {
+        var missing: [String] = []
+        for name in ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"]
+        where items[name] == nil {
+            missing.append("AWS query-string parameters must include '\(name)'.")
+        }
+        guard missing.isEmpty, let credential = items["X-Amz-Credential"]?.removingPercentEncoding,
+            let signature = items["X-Amz-Signature"], let signedHeaders = items["X-Amz-SignedHeaders"]?.removingPercentEncoding,
+            let amzDate = items["X-Amz-Date"]
+        else {
+            throw KMSError(.incompleteSignature, (missing + ["Re-examine the query-string parameters."]).joined(separator: " "))
+        }
+        guard items["X-Amz-Algorithm"] == "AWS4-HMAC-SHA256" else {
+            throw KMSError(.incompleteSignature, "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"")
+        }
+        let date = try Self.parseDate(amzDate)
+        let expires = items["X-Amz-Expires"].flatMap(Int.init) ?? 900
+        let current = now()
+        if current > date.addingTimeInterval(TimeInterval(expires)) {
+            throw KMSError(
+                .invalidSignature,
+                "Signature expired: \(amzDate) is now earlier than \(Self.format(current.addingTimeInterval(-TimeInterval(expires)))) (\(Self.format(current)) - \(expires) sec.)"
+            )
+        }
+        if date > current.addingTimeInterval(Self.allowedSkew) {
+            throw KMSError(
+                .invalidSignature,
+                "Signature not yet current: \(amzDate) is still later than \(Self.format(current.addingTimeInterval(Self.allowedSkew))) (\(Self.format(current)) + 15 min.)"
+            )
+        }
+        let scope = try resolve(credential, amzDate: amzDate, token: items["X-Amz-Security-Token"]?.removingPercentEncoding)
+        let query = request.query.split(separator: "&").filter { !$0.hasPrefix("X-Amz-Signature=") }.joined(separator: "&")
+        // Presigned requests may sign the payload or declare it unsigned.
+        let signedPayload = Self.hex(SHA256.hash(data: request.body))
+        do {
+            try check(
+                signature, request: request, query: query, signedHeaders: signedHeaders, payload: signedPayload, amzDate: amzDate,
+                scope: scope)
+        } catch {
+            try check(
+                signature, request: request, query: query, signedHeaders: signedHeaders, payload: "UNSIGNED-PAYLOAD",
+                amzDate: amzDate, scope: scope)
+        }
+        return Verified(credential: scope.credential, region: scope.region)
+    }
+
+    // MARK: Shared steps
+
+    struct Scope {
+        let credential: Credential
+        let region: Region
+        let string: String
+        let date: String
+    }
+
+    /// `AKID/20261123/us-east-1/kms/aws4_request`
+    private func resolve(_ credential: String, amzDate: String, token: String?) throws(KMSError) -> Scope {
+        let parts = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 5, parts[4] == "aws4_request" else {
+            throw KMSError(.incompleteSignature, "Credential should be scoped to a valid region. Credential=\(credential)")
+        }
+        guard let known = store.credential(for: parts[0]) else {
+            throw KMSError(.unrecognizedClient, "The security token included in the request is invalid.")
+        }
+        if known.sessionToken != token {
+            throw KMSError(.unrecognizedClient, "The security token included in the request is invalid.")
+        }
+        guard parts[1] == String(amzDate.prefix(8)) else {
+            throw KMSError(
+                .invalidSignature, "Credential should be scoped to a valid date: '\(parts[1])' != '\(amzDate.prefix(8))'.")
+        }
+        guard let region = Region(parts[2]) else {
+            throw KMSError(.invalidSignature, "Credential should be scoped to a valid region.")
+        }
+        guard parts[3] == "kms" else {
+            throw KMSError(.invalidSignature, "Credential should be scoped to correct service: 'kms'.")
+        }
+        return Scope(credential: known, region: region, string: parts[1...].joined(separator: "/"), date: parts[1])
+    }
+
+    private func checkSkew(_ date: Date, amzDate: String) throws(KMSError) {
+        let current = now()
+        if date < current.addingTimeInterval(-Self.allowedSkew) {
+            throw KMSError(
+                .invalidSignature,
+                "Signature expired: \(amzDate) is now earlier than \(Self.format(current.addingTimeInterval(-Self.allowedSkew))) (\(Self.format(current)) - 15 min.)"
+            )
+        }
+        if date > current.addingTimeInterval(Self.allowedSkew) {
+            throw KMSError(
+                .invalidSignature,
+                "Signature not yet current: \(amzDate) is still later than \(Self.format(current.addingTimeInterval(Self.allowedSkew))) (\(Self.format(current)) + 15 min.)"
+            )
+        }
+    }
+
+    private func check(
+        _ presented: String, request: SignedRequest, query: String, signedHeaders: String, payload: String,
+        amzDate: String, scope: Scope
+    ) throws(KMSError) {
+        let names = signedHeaders.split(separator: ";").map { String($0).lowercased() }
+        guard names.contains("host") else {
+            throw KMSError(.invalidSignature, "'Host' must be a 'SignedHeader' in the AWS Authorization.")
+        }
+        var canonicalHeaders = ""
+        for name in names {
+            let value = request.headers[name] ?? ""
+            let collapsed = value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            canonicalHeaders += "\(name):\(collapsed)\n"
+        }
+        let canonicalRequest = [
+            request.method, Self.canonicalPath(request.path), Self.canonicalQuery(query), canonicalHeaders,
+            names.joined(separator: ";"), payload,
+        ].joined(separator: "\n")
+        let stringToSign = [
+            "AWS4-HMAC-SHA256", amzDate, scope.string, Self.hex(SHA256.hash(data: Data(canonicalRequest.utf8))),
+        ].joined(separator: "\n")
+        let key = Self.signingKey(secret: scope.credential.secretAccessKey, date: scope.date, region: scope.region.rawValue)
+        let expected = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key))
+        guard Self.constantTimeEqual(expected, presented.lowercased()) else {
+            throw KMSError(
+                .invalidSignature,
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+            )
+        }
+    }
+
+    static func signingKey(secret: String, date: String, region: String, service: String = "kms") -> SymmetricKey {
+        func hmac(_ key: SymmetricKey, _ text: String) -> SymmetricKey {
+            SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)))
+        }
+        var key = SymmetricKey(data: Data("AWS4\(secret)".utf8))
+        for part in [date, region, service, "aws4_request"] { key = hmac(key, part) }
+        return key
+    }
+
+    static func canonicalPath(_ path: String) -> String { path.isEmpty ? "/" : path }
+
+    /// Pairs sorted by their encoded key, then value, as AWS and botocore order them.
+    static func canonicalQuery(_ query: String) -> String {
+        guard !query.isEmpty else { return "" }
+        let pairs = query.split(separator: "&").map { pair -> (String, String) in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+        }
+        return pairs.sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+    }
+
+    static func queryItems(_ query: String) -> [String: String] {
+        var items: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            items[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        return items
+    }
+
+    static func parseDate(_ text: String) throws(KMSError) -> Date {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withYear, .withMonth, .withDay, .withTime, .withTimeZone]
+        guard let date = formatter.date(from: text) else {
+            throw KMSError(
+                .incompleteSignature,
+                "Date must be in ISO-8601 'basic format'. Got '\(text)'. See http://en.wikipedia.org/wiki/ISO_8601")
+        }
+        return date
+    }
+
+    static func format(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withYear, .withMonth, .withDay, .withTime, .withTimeZone]
+        return formatter.string(from: date)
+    }
+
+    static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+        bytes.map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for i in x.indices { difference |= x[i] ^ y[i] }
+        return difference == 0
+    }
+}
