@@ -49,7 +49,7 @@ public struct CallerDefaults: Sendable {
         return Caller(account: account, region: region, accessKeyID: accessKey.isEmpty ? nil : accessKey)
     }
 
-    static func credentialScope(_ header: String?) -> String? {
+    public static func credentialScope(_ header: String?) -> String? {
         guard let header, let range = header.range(of: "Credential=") else { return nil }
         let rest = header[range.upperBound...]
         let end = rest.firstIndex { $0 == "," || $0 == " " } ?? rest.endIndex

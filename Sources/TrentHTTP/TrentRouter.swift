@@ -15,21 +15,37 @@ public enum TrentRouter {
     static let jsonContentType = "application/x-amz-json-1.1"
 
     public static func build(
-        dispatcher: Dispatcher, authentication: Authentication, logger: Logger
-    ) -> Router<BasicRequestContext> {
-        let router = Router()
+        dispatcher: Dispatcher, authentication: Authentication, audit: AuditTrail? = nil, logger: Logger
+    ) -> Router<TrentRequestContext> {
+        let router = Router(context: TrentRequestContext.self)
         router.post("/") { request, context -> Response in
             let requestID = UUID().uuidString.lowercased()
             let reply: Dispatcher.Reply
+            var caller: Caller?
+            var body = Data()
             do {
-                let body = Data(try await request.body.collect(upTo: bodyLimit).readableBytesView)
-                let caller = try authentication.caller(signed(request, body: body))
+                body = Data(try await request.body.collect(upTo: bodyLimit).readableBytesView)
+                caller = try authentication.caller(signed(request, body: body))
                 reply = await dispatcher.handle(
-                    target: request.headers[amzTarget], body: body, caller: caller, requestID: requestID)
+                    target: request.headers[amzTarget], body: body, caller: caller!, requestID: requestID)
             } catch let error as KMSError {
                 reply = Dispatcher.render(error)
             } catch {
                 reply = Dispatcher.render(KMSError(.requestTooLarge, "Request body is larger than \(bodyLimit) bytes."))
+            }
+            if let audit {
+                let target = request.headers[amzTarget] ?? ""
+                let authorization = request.headers[.authorization]
+                audit.record(
+                    AuditTrail.Event(
+                        time: dispatcher.kms.clock.now(),
+                        operation: target.hasPrefix("TrentService.") ? String(target.dropFirst(13)) : nil, caller: caller,
+                        accessKeyID: authorization.flatMap { CallerDefaults.credentialScope($0) }.map {
+                            String($0.prefix { $0 != "/" })
+                        },
+                        region: caller?.region.rawValue ?? "", sourceIP: context.remoteIP ?? "",
+                        userAgent: request.headers[.userAgent], requestBody: body, responseBody: reply.body,
+                        error: reply.error, requestID: requestID))
             }
             if let error = reply.error {
                 logger.debug(

@@ -23,6 +23,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
     @Option(help: "Authentication: none (development mode, any caller is accepted) or sigv4.") var auth = "none"
     @Option(help: "Credentials file for --auth sigv4 (JSON; see README).") var credentials: String?
+    @Option(help: "Write a CloudTrail-shaped JSON line per request to this file (- for stdout).") var auditLog: String?
 
     func run() async throws {
         var logger = Logger(label: "trent")
@@ -67,7 +68,8 @@ struct Serve: AsyncParsableCommand {
             ? "off (development mode: any caller is accepted)" : "SigV4, credentials from \(credentials ?? "")"
         let host = self.host
         let app = TrentServer.application(
-            dispatcher: dispatcher, authentication: authentication, host: host,
+            dispatcher: dispatcher, authentication: authentication, audit: try auditLog.map { try AuditTrail(path: $0) },
+            host: host,
             port: port, logger: logger
         ) { port in
             FileHandle.standardOutput.write(

@@ -19,6 +19,7 @@ public final class ServiceModel: Sendable {
         let pattern: String?
         let `enum`: [String]?
         let exception: Bool?
+        let sensitive: Bool?
     }
 
     struct Operation: Decodable, Sendable {
