@@ -17,10 +17,12 @@ from botocore.exceptions import ClientError
 
 from conftest import Trent
 
+ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}]}
 ALICE = {"accessKeyId": "AKIAALICE000000000001", "secretAccessKey": "alice-secret", "account": "111122223333",
-         "principal": "arn:aws:iam::111122223333:user/alice"}
+         "principal": "arn:aws:iam::111122223333:user/alice", "policies": [ALLOW_ALL]}
 TEMPORARY = {"accessKeyId": "ASIATEMP0000000000001", "secretAccessKey": "temp-secret", "sessionToken": "session-token-1",
-             "account": "111122223333", "principal": "arn:aws:sts::111122223333:assumed-role/app/session"}
+             "account": "111122223333", "principal": "arn:aws:sts::111122223333:assumed-role/app/session",
+             "policies": [ALLOW_ALL]}
 
 
 @pytest.fixture(scope="module")

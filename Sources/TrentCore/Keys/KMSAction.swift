@@ -72,6 +72,17 @@ public enum KMSAction: String, Sendable, CaseIterable {
             || self == .retireGrant || self == .revokeGrant || self == .getKeyRotationStatus
     }
 
+    /// Operations on no particular key, authorized by identity policies alone.
+    public var isKeyless: Bool {
+        switch self {
+        case .createKey, .listKeys, .generateRandom, .listRetirableGrants, .createCustomKeyStore,
+            .describeCustomKeyStores, .updateCustomKeyStore, .deleteCustomKeyStore, .connectCustomKeyStore,
+            .disconnectCustomKeyStore:
+            true
+        default: false
+        }
+    }
+
     /// Operations that accept an alias name or alias ARN in `KeyId`.
     public var acceptsAlias: Bool {
         isCryptographic || self == .describeKey

@@ -10,6 +10,7 @@ enum CreateAlias: KMSOperation {
 
     static func perform(_ request: Request, _ call: Call) async throws -> NoResponse {
         let name = try TrentCore.AliasName.validateCustomerAlias(request.AliasName)
+        try call.authorizeAlias(action, AliasARN(scope: call.scope, name: name))
         let target = try await call.resolveKey(request.TargetKeyId, for: action)
         try call.requireCustomerManaged(target, for: action)
         let arn = AliasARN(scope: call.scope, name: name)

@@ -11,6 +11,7 @@ enum UpdateAlias: KMSOperation {
     static func perform(_ request: Request, _ call: Call) async throws -> NoResponse {
         let name = try TrentCore.AliasName.validateCustomerAlias(request.AliasName)
         let arn = AliasARN(scope: call.scope, name: name)
+        try call.authorizeAlias(action, arn)
         let newTarget = try await call.resolveKey(request.TargetKeyId, for: action)
         try call.requireCustomerManaged(newTarget, for: action)
         guard newTarget.identity.scope == call.scope else { throw KMSError.keyDoesNotExist(newTarget.arn) }
@@ -19,6 +20,7 @@ enum UpdateAlias: KMSOperation {
         }
         let currentID = KeyIdentity(scope: call.scope, id: alias.targetKeyID)
         if let current = try await call.store.key(currentID), !current.isDeleted(at: call.now) {
+            try await call.authorize(action, key: current)
             guard current.family == newTarget.family && current.usage == newTarget.usage else {
                 throw KMSError.validation(
                     "\(newTarget.arn) is not compatible with \(arn): an alias can only move to a key of the same key type (\(current.family.rawValue)) and key usage (\(current.usage.rawValue))."

@@ -61,8 +61,11 @@ extension Call {
     func decrypt(
         _ blob: Data, keyID: String?, algorithm raw: String?, context: [String: String]?, for action: KMSAction
     ) async throws -> (record: KeyRecord, plaintext: Data, material: SealedMaterial, algorithm: EncryptionAlgorithm) {
+        // ReEncrypt needs kms:ReEncryptFrom on its source key, judged on the source's encryption context.
+        let iamAction = action == .reEncrypt ? "kms:ReEncryptFrom" : nil
+        let contextMember = action == .reEncrypt ? "SourceEncryptionContext" : "EncryptionContext"
         if let keyID {
-            let record = try await resolveKey(keyID, for: action)
+            let record = try await resolveKey(keyID, for: action, authorizeAs: iamAction, contextMember: contextMember)
             if record.family == .asymmetric {
                 try requireUsage(record, .encryptDecrypt, for: action)
                 let algorithm = try encryptionAlgorithm(raw, for: record)
@@ -79,7 +82,8 @@ extension Call {
             }
         }
         let (record, plaintext, material) = try await openSymmetric(
-            blob, expectedKeyID: keyID, context: context, algorithm: raw, for: action)
+            blob, expectedKeyID: keyID, context: context, algorithm: raw, for: action, authorizeAs: iamAction,
+            contextMember: contextMember)
         return (record, plaintext, material, .symmetricDefault)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TrentCore
 
 extension ServiceModel {
     /// What of a request or response may appear in an audit record: the model's blob members (plaintexts,

@@ -24,14 +24,16 @@ extension Call {
     /// Decryption of a Trent ciphertext blob: finds the key the blob names (checking a KeyId if one was given),
     /// the material version that made it, and authenticates blob and context.
     func openSymmetric(
-        _ blob: Data, expectedKeyID: String?, context: [String: String]?, algorithm: String?, for action: KMSAction
+        _ blob: Data, expectedKeyID: String?, context: [String: String]?, algorithm: String?, for action: KMSAction,
+        authorizeAs iamAction: String? = nil, contextMember: String = "EncryptionContext"
     ) async throws -> (KeyRecord, Data, SealedMaterial) {
         if let algorithm, algorithm != EncryptionAlgorithm.symmetricDefault.rawValue {
             throw KMSError(.invalidCiphertext, "")
         }
         let parsed = try CiphertextBlob(parsing: blob)
         if let expectedKeyID {
-            let expected = try await resolveKey(expectedKeyID, for: action)
+            let expected = try await resolveKey(
+                expectedKeyID, for: action, authorizeAs: iamAction, contextMember: contextMember)
             guard expected.identity == parsed.identity else {
                 throw KMSError(
                     .incorrectKey,
@@ -41,7 +43,7 @@ extension Call {
         guard parsed.identity.scope.region == scope.region,
             let record = try await store.key(parsed.identity), !record.isDeleted(at: now)
         else { throw KMSError.invalidCiphertext() }
-        if record.identity.scope.account != caller.account { throw accessDenied(action, record) }
+        try await authorize(action, key: record, as: iamAction, contextMember: contextMember)
         if let refusal = record.state.refusal(of: action, arn: record.arn) { throw refusal }
         try requireUsage(record, .encryptDecrypt, for: action)
         guard let material = record.material(version: parsed.materialVersion) else { throw KMSError.invalidCiphertext() }

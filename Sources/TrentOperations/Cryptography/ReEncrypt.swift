@@ -31,7 +31,8 @@ enum ReEncrypt: KMSOperation {
         guard let blob = request.CiphertextBlob else {
             throw KMSError.validation(.null(at: "ciphertextBlob"))
         }
-        let destination = try await call.resolveKey(request.DestinationKeyId, for: action)
+        let destination = try await call.resolveKey(
+            request.DestinationKeyId, for: action, authorizeAs: "kms:ReEncryptTo", contextMember: "DestinationEncryptionContext")
         try call.requireUsage(destination, .encryptDecrypt, for: action)
         let algorithm = try call.encryptionAlgorithm(request.DestinationEncryptionAlgorithm, for: destination)
         if request.DryRun == true, request.DryRunModifiers?.contains("IGNORE_CIPHERTEXT") == true {

@@ -35,11 +35,15 @@ public struct Call: Sendable {
     public let requestID: String
     public let now: Date
 
-    public init(kms: KMS, caller: Caller, requestID: String) {
+    /// The request body as parsed JSON, for authorization's condition keys.
+    let input: JSONValue
+
+    public init(kms: KMS, caller: Caller, requestID: String, input: JSONValue = .object([:])) {
         self.kms = kms
         self.caller = caller
         self.requestID = requestID
         self.now = kms.clock.now()
+        self.input = input
     }
 
     public var scope: Scope { caller.scope }

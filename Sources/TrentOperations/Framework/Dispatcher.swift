@@ -33,7 +33,10 @@ public struct Dispatcher: Sendable {
             guard let operation = OperationTable.byName[name] else {
                 throw KMSError(.unsupportedOperation, "Trent does not implement \(name) yet.")
             }
-            let call = Call(kms: kms, caller: caller, requestID: requestID)
+            let call = Call(kms: kms, caller: caller, requestID: requestID, input: input)
+            if let action = KMSAction(rawValue: name), action.isKeyless {
+                try await call.authorizeKeyless(action)
+            }
             let data = try await operation.invoke(body: body, input: input, call: call)
             return Reply(status: 200, body: data, error: nil)
         } catch let error as KMSError {

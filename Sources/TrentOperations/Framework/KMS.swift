@@ -12,6 +12,7 @@ public final class KMS: Sendable {
     public let logger: Logger
     private let unsealed = Mutex<[String: SecretBytes]>([:])
     private let parsedKeys = Mutex<[String: AsymmetricPrivateKey]>([:])
+    private let parsedPolicies = Mutex<[String: PolicyDocument]>([:])
 
     public init(store: any KeyStore, sealer: RootKeySealer, clock: TrentClock = TrentClock(), logger: Logger) {
         self.store = (store as? CachedKeyStore) ?? CachedKeyStore(store)
@@ -65,6 +66,18 @@ public final class KMS: Sendable {
             cache[material.materialID] = key
         }
         return key
+    }
+
+    /// A stored policy document, parsed once per distinct text.
+    func policy(_ text: String, requirePrincipal: Bool) throws(KMSError) -> PolicyDocument {
+        let cacheKey = (requirePrincipal ? "k:" : "i:") + text
+        if let hit = parsedPolicies.withLock({ $0[cacheKey] }) { return hit }
+        let parsed = try PolicyDocument(parsing: text, requirePrincipal: requirePrincipal)
+        parsedPolicies.withLock { cache in
+            if cache.count > 10_000 { cache.removeAll() }
+            cache[cacheKey] = parsed
+        }
+        return parsed
     }
 
     /// Forgets unsealed material (after a key is deleted, or on reset).

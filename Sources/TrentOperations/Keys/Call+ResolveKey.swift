@@ -5,7 +5,9 @@ extension Call {
     /// The one path that turns a `KeyId` into a key: which reference kinds the action accepts (aliases only
     /// where AWS accepts them), account and Region, lazy deletion, AWS managed keys created on first use,
     /// and the key-state table.
-    func resolveKey(_ raw: String, for action: KMSAction) async throws -> KeyRecord {
+    func resolveKey(
+        _ raw: String, for action: KMSAction, authorizeAs iamAction: String? = nil, contextMember: String = "EncryptionContext"
+    ) async throws -> KeyRecord {
         let reference = try KeyReference.parse(raw)
         if reference.isAlias && !action.acceptsAlias {
             throw KMSError.notFound("Invalid keyId '\(raw)'")
@@ -18,32 +20,31 @@ extension Call {
             try checkScope(arn.identity.scope, for: action, missing: KMSError.keyDoesNotExist(arn))
             identity = arn.identity
         case .aliasName(let name):
-            return try await resolveAlias(AliasARN(scope: scope, name: name), for: action)
+            return try await resolveAlias(AliasARN(scope: scope, name: name), for: action, iamAction, contextMember)
         case .aliasARN(let arn):
             try checkScope(arn.scope, for: action, missing: KMSError.aliasNotFound(arn))
-            return try await resolveAlias(arn, for: action)
+            return try await resolveAlias(arn, for: action, iamAction, contextMember)
         }
-        return try await key(identity, for: action)
+        return try await key(identity, for: action, authorizeAs: iamAction, contextMember: contextMember)
     }
 
     /// A key by identity, with lazy deletion and the key-state check.
-    func key(_ identity: KeyIdentity, for action: KMSAction) async throws -> KeyRecord {
+    func key(
+        _ identity: KeyIdentity, for action: KMSAction, authorizeAs iamAction: String? = nil,
+        contextMember: String = "EncryptionContext"
+    ) async throws -> KeyRecord {
         guard let record = try await store.key(identity), !record.isDeleted(at: now) else {
             throw KMSError.keyDoesNotExist(identity.arn)
         }
-        // The default key policy trusts only the key's own account. Key policies that let other accounts in
-        // are evaluated once policies are enforced; until then every cross-account use is refused as that
-        // default policy refuses it.
-        if record.identity.scope.account != caller.account { throw accessDenied(action, record) }
+        try await authorize(action, key: record, as: iamAction, contextMember: contextMember)
         if let refusal = record.state.refusal(of: action, arn: record.arn) { throw refusal }
         return record
     }
 
     func accessDenied(_ action: KMSAction, _ record: KeyRecord) -> KMSError {
-        KMSError(
-            .accessDenied,
-            "User: \(caller.principal) is not authorized to perform: kms:\(action.rawValue) on resource: \(record.arn) because no resource-based policy allows the kms:\(action.rawValue) action"
-        )
+        accessDenied(
+            "kms:\(action.rawValue)", record.arn.description,
+            "because no resource-based policy allows the kms:\(action.rawValue) action")
     }
 
     /// Management operations refuse AWS managed keys, as their key policy does in AWS.
@@ -56,9 +57,13 @@ extension Call {
         if target.account != scope.account && !action.allowsCrossAccount { throw missing }
     }
 
-    private func resolveAlias(_ arn: AliasARN, for action: KMSAction) async throws -> KeyRecord {
+    private func resolveAlias(
+        _ arn: AliasARN, for action: KMSAction, _ iamAction: String?, _ contextMember: String
+    ) async throws -> KeyRecord {
         if let alias = try await store.alias(arn.name, in: arn.scope) {
-            return try await key(KeyIdentity(scope: arn.scope, id: alias.targetKeyID), for: action)
+            return try await key(
+                KeyIdentity(scope: arn.scope, id: alias.targetKeyID), for: action, authorizeAs: iamAction,
+                contextMember: contextMember)
         }
         guard arn.name.isAWSManaged, arn.scope.account == scope.account, arn.name.rawValue.count > "alias/aws/".count
         else { throw KMSError.aliasNotFound(arn) }

@@ -48,16 +48,16 @@ enum CreateKey: KMSOperation {
         guard origin == .awsKMS else {
             throw KMSError(.unsupportedOperation, "Trent does not support Origin \(origin.rawValue) yet.")
         }
-        if let policy = request.Policy {
-            try PolicyDocument.checkJSON(policy)
-        }
-        let tags = try TagRules.validate(request.Tags ?? [], existing: [])
-        try call.finishDryRun(nil)
-
         let multiRegion = request.MultiRegion ?? false
         let id =
             multiRegion ? KeyID("mrk-" + SecureRandom.bytes(16).map { String(format: "%02x", $0) }.joined())! : KeyID.random()
         let identity = KeyIdentity(scope: call.scope, id: id)
+        if let policy = request.Policy {
+            try call.checkNewKeyPolicy(policy, for: identity.arn, bypass: request.BypassPolicyLockoutSafetyCheck ?? false)
+        }
+        let tags = try TagRules.validate(request.Tags ?? [], existing: [])
+        try call.finishDryRun(nil)
+
         let material = try call.kms.newMaterial(
             for: identity, version: 1, bytes: try newKeyMaterial(spec), at: call.now)
         var record = KeyRecord(

@@ -1,6 +1,7 @@
 import Foundation
 
-/// An untyped JSON document: what the model validator walks before the typed request is decoded.
+/// An untyped JSON document: what the model validator walks before the typed request is decoded, and what
+/// policy documents are parsed from.
 public enum JSONValue: Sendable, Decodable, Equatable {
     case null
     case bool(Bool)
@@ -26,7 +27,7 @@ public enum JSONValue: Sendable, Decodable, Equatable {
         }
     }
 
-    var typeName: String {
+    public var typeName: String {
         switch self {
         case .null: "NULL_VALUE"
         case .bool: "BOOLEAN_VALUE"

@@ -1,0 +1,122 @@
+import Foundation
+
+/// What is being asked: who, which action on which resource, and the request's condition keys.
+public struct AuthorizationRequest: Sendable {
+    public var action: String
+    public var resource: String
+    public var principal: String
+    public var principalAccount: String
+    /// Condition keys, lowercased, each with its values (multi-valued keys have several).
+    public var context: [String: [String]]
+
+    public init(action: String, resource: String, principal: String, principalAccount: String, context: [String: [String]]) {
+        self.action = action
+        self.resource = resource
+        self.principal = principal
+        self.principalAccount = principalAccount
+        var lowered: [String: [String]] = [:]
+        for (key, values) in context { lowered[key.lowercased(), default: []] += values }
+        lowered["aws:principalarn"] = [principal]
+        lowered["aws:principalaccount"] = [principalAccount]
+        lowered["kms:calleraccount"] = [principalAccount]
+        self.context = lowered
+    }
+}
+
+/// IAM's evaluation of one policy: explicit deny beats allow, and nothing allowed is an implicit deny. For a key
+/// policy, an Allow whose principal is the account (`arn:aws:iam::ACCOUNT:root` or the bare account id) only
+/// delegates to that account's IAM policies; it does not allow by itself.
+public enum PolicyEvaluator {
+    public struct Outcome: Sendable, Equatable {
+        public var explicitDeny = false
+        /// Allowed by a statement naming the caller (or `*`).
+        public var allow = false
+        /// Allowed by a statement naming the caller's account: IAM policies must allow too.
+        public var delegatedToAccount = false
+    }
+
+    public static func evaluate(_ policy: PolicyDocument, _ request: AuthorizationRequest, resourcePolicy: Bool) -> Outcome {
+        var outcome = Outcome()
+        for statement in policy.statements {
+            guard actionMatches(statement, request.action),
+                resourceMatches(statement, request.resource, resourcePolicy: resourcePolicy),
+                conditionsHold(statement, request.context)
+            else { continue }
+            var principalMatch = PrincipalMatch.direct
+            if resourcePolicy {
+                principalMatch = match(statement, request)
+                if principalMatch == .none { continue }
+            }
+            switch statement.effect {
+            case .deny: outcome.explicitDeny = true
+            case .allow:
+                if principalMatch == .direct { outcome.allow = true } else { outcome.delegatedToAccount = true }
+            }
+        }
+        return outcome
+    }
+
+    enum PrincipalMatch { case none, direct, account }
+
+    static func match(_ statement: PolicyDocument.Statement, _ request: AuthorizationRequest) -> PrincipalMatch {
+        if let principal = statement.principal {
+            return match(principal, request, deny: statement.effect == .deny)
+        }
+        if let notPrincipal = statement.notPrincipal {
+            return match(notPrincipal, request, deny: true) == .none ? .direct : .none
+        }
+        return .none
+    }
+
+    private static func match(_ principals: PolicyDocument.Principals, _ request: AuthorizationRequest, deny: Bool)
+        -> PrincipalMatch
+    {
+        guard case .some(let kinds) = principals else { return .direct }
+        var best = PrincipalMatch.none
+        for id in kinds["AWS"] ?? [] {
+            if id == "*" || id == request.principal { return .direct }
+            if id == request.principalAccount || id == "arn:aws:iam::\(request.principalAccount):root" {
+                // The account itself: a Deny covers all its principals; an Allow delegates to its IAM policies.
+                if deny || request.principal.hasSuffix(":root") { return .direct }
+                best = .account
+            }
+            if roleMatches(id, request.principal) { return .direct }
+        }
+        return best
+    }
+
+    /// `arn:aws:iam::A:role/NAME` names every session of that role, `arn:aws:sts::A:assumed-role/NAME/SESSION`.
+    private static func roleMatches(_ id: String, _ principal: String) -> Bool {
+        let idParts = id.split(separator: ":", maxSplits: 5)
+        let callerParts = principal.split(separator: ":", maxSplits: 5)
+        guard idParts.count == 6, callerParts.count == 6, idParts[2] == "iam", callerParts[2] == "sts",
+            idParts[4] == callerParts[4], idParts[5].hasPrefix("role/"), callerParts[5].hasPrefix("assumed-role/")
+        else { return false }
+        let role = idParts[5].dropFirst("role/".count).split(separator: "/").last
+        let assumed = callerParts[5].dropFirst("assumed-role/".count).split(separator: "/").first
+        return role != nil && role == assumed
+    }
+
+    static func actionMatches(_ statement: PolicyDocument.Statement, _ action: String) -> Bool {
+        if let actions = statement.actions { return actions.contains { Wildcard.matches($0, action, caseInsensitive: true) } }
+        if let notActions = statement.notActions {
+            return !notActions.contains { Wildcard.matches($0, action, caseInsensitive: true) }
+        }
+        return false
+    }
+
+    static func resourceMatches(_ statement: PolicyDocument.Statement, _ resource: String, resourcePolicy: Bool) -> Bool {
+        if let resources = statement.resources { return resources.contains { $0 == "*" || Wildcard.matches($0, resource) } }
+        if let notResources = statement.notResources {
+            return !notResources.contains { $0 == "*" || Wildcard.matches($0, resource) }
+        }
+        return false
+    }
+
+    static func conditionsHold(_ statement: PolicyDocument.Statement, _ context: [String: [String]]) -> Bool {
+        statement.conditions.allSatisfy { condition in
+            guard let op = ConditionOperator(condition.op) else { return false }
+            return op.holds(context[condition.key.lowercased()], condition.values)
+        }
+    }
+}

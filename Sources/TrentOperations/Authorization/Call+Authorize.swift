@@ -1,0 +1,129 @@
+import Foundation
+import TrentCore
+
+extension Call {
+    /// Authorizes the caller for `action` on a key (with `--auth sigv4`; development mode applies only the
+    /// default key policy's rule that a key is used by its own account). `as` names the IAM action when it
+    /// differs from the operation (ReEncrypt is kms:ReEncryptFrom on the source, kms:ReEncryptTo on the
+    /// destination); `contextMember` names the request member holding the encryption context.
+    func authorize(
+        _ action: KMSAction, key record: KeyRecord, as iamAction: String? = nil, contextMember: String = "EncryptionContext"
+    ) async throws {
+        let name = iamAction ?? "kms:\(action.rawValue)"
+        guard caller.authenticated else {
+            if record.identity.scope.account != caller.account {
+                throw accessDenied(name, record.arn.description, "because no resource-based policy allows the \(name) action")
+            }
+            return
+        }
+        var context = requestContext(action, contextMember: contextMember)
+        context["kms:KeySpec"] = [record.spec.rawValue]
+        context["kms:KeyUsage"] = [record.usage.rawValue]
+        context["kms:KeyOrigin"] = [record.origin.rawValue]
+        context["kms:MultiRegion"] = [record.multiRegion ? "true" : "false"]
+        for tag in record.tags { context["aws:ResourceTag/\(tag.key)"] = [tag.value] }
+        let keyPolicy = try kms.policy(record.policy, requirePrincipal: true)
+        let identity = try caller.identityPolicies.map { text throws(KMSError) in try kms.policy(text, requirePrincipal: false) }
+        if Self.mentions(keyPolicy, identity, "kms:resourcealiases") {
+            let aliases = try await store.aliases(in: record.identity.scope).filter { $0.targetKeyID == record.identity.id }
+            context["kms:ResourceAliases"] = aliases.map(\.name.rawValue)
+        }
+        let request = AuthorizationRequest(
+            action: name, resource: record.arn.description, principal: caller.principal,
+            principalAccount: caller.account.rawValue, context: context)
+        let decision = KeyAuthorization.decide(
+            keyPolicy: keyPolicy, identityPolicies: identity, request: request, callerIsRoot: caller.principal.hasSuffix(":root"))
+        if case .deny(let reason) = decision { throw accessDenied(name, record.arn.description, reason) }
+    }
+
+    /// Operations on no key: identity policies decide, on resource `*`.
+    func authorizeKeyless(_ action: KMSAction) async throws {
+        guard caller.authenticated else { return }
+        let name = "kms:\(action.rawValue)"
+        let identity = try caller.identityPolicies.map { text throws(KMSError) in try kms.policy(text, requirePrincipal: false) }
+        let request = AuthorizationRequest(
+            action: name, resource: "*", principal: caller.principal, principalAccount: caller.account.rawValue,
+            context: requestContext(action, contextMember: "EncryptionContext"))
+        let decision = KeyAuthorization.decide(
+            keyPolicy: nil, identityPolicies: identity, request: request, callerIsRoot: caller.principal.hasSuffix(":root"))
+        if case .deny(let reason) = decision { throw accessDenied(name, "*", reason) }
+    }
+
+    /// Alias operations also need the alias resource allowed by the caller's IAM policies.
+    func authorizeAlias(_ action: KMSAction, _ alias: AliasARN) throws {
+        guard caller.authenticated, !caller.principal.hasSuffix(":root") else { return }
+        let name = "kms:\(action.rawValue)"
+        let identity = try caller.identityPolicies.map { text throws(KMSError) in try kms.policy(text, requirePrincipal: false) }
+        let request = AuthorizationRequest(
+            action: name, resource: alias.description, principal: caller.principal,
+            principalAccount: caller.account.rawValue, context: [:])
+        if case .deny(let reason) = KeyAuthorization.decide(
+            keyPolicy: nil, identityPolicies: identity, request: request, callerIsRoot: false)
+        {
+            throw accessDenied(name, alias.description, reason)
+        }
+    }
+
+    func accessDenied(_ action: String, _ resource: String, _ reason: String) -> KMSError {
+        KMSError(
+            .accessDenied, "User: \(caller.principal) is not authorized to perform: \(action) on resource: \(resource) \(reason)")
+    }
+
+    /// The condition keys a request carries, from its members.
+    private func requestContext(_ action: KMSAction, contextMember: String) -> [String: [String]] {
+        guard case .object(let members) = input else { return [:] }
+        var context: [String: [String]] = [:]
+        func string(_ name: String) -> String? {
+            if case .string(let value) = members[name] { return value }
+            return nil
+        }
+        if case .object(let pairs) = members[contextMember] {
+            var keys: [String] = []
+            for (key, value) in pairs {
+                if case .string(let v) = value { context["kms:EncryptionContext:\(key)"] = [v] }
+                keys.append(key)
+            }
+            context["kms:EncryptionContextKeys"] = keys
+        }
+        for (member, key) in [
+            ("EncryptionAlgorithm", "kms:EncryptionAlgorithm"), ("SigningAlgorithm", "kms:SigningAlgorithm"),
+            ("MacAlgorithm", "kms:MacAlgorithm"), ("KeyAgreementAlgorithm", "kms:KeyAgreementAlgorithm"),
+            ("GranteePrincipal", "kms:GranteePrincipal"), ("RetiringPrincipal", "kms:RetiringPrincipal"),
+            ("KeyPairSpec", "kms:DataKeyPairSpec"), ("MessageType", "kms:MessageType"),
+        ] {
+            if let value = string(member) { context[key] = [value] }
+        }
+        if action == .createKey {
+            context["kms:KeySpec"] = [string("KeySpec") ?? string("CustomerMasterKeySpec") ?? "SYMMETRIC_DEFAULT"]
+            context["kms:KeyUsage"] = [string("KeyUsage") ?? "ENCRYPT_DECRYPT"]
+            context["kms:KeyOrigin"] = [string("Origin") ?? "AWS_KMS"]
+            context["kms:MultiRegion"] = [members["MultiRegion"] == .bool(true) ? "true" : "false"]
+        }
+        if let keyID = string("KeyId"), keyID.hasPrefix("alias/") || keyID.contains(":alias/") {
+            context["kms:RequestAlias"] = [
+                keyID.hasPrefix("alias/") ? keyID : "alias/" + keyID.components(separatedBy: ":alias/").last!
+            ]
+        }
+        if case .array(let operations) = members["Operations"] {
+            context["kms:GrantOperations"] = operations.compactMap { if case .string(let v) = $0 { v } else { nil } }
+        }
+        var tagKeys: [String] = []
+        if case .array(let tags) = members["Tags"] {
+            for case .object(let tag) in tags {
+                if case .string(let key) = tag["TagKey"], case .string(let value) = tag["TagValue"] {
+                    context["aws:RequestTag/\(key)"] = [value]
+                    tagKeys.append(key)
+                }
+            }
+        }
+        if case .array(let keys) = members["TagKeys"] {
+            tagKeys += keys.compactMap { if case .string(let v) = $0 { v } else { nil } }
+        }
+        if !tagKeys.isEmpty { context["aws:TagKeys"] = tagKeys }
+        return context
+    }
+
+    private static func mentions(_ keyPolicy: PolicyDocument, _ identity: [PolicyDocument], _ key: String) -> Bool {
+        ([keyPolicy] + identity).contains { $0.statements.contains { $0.conditions.contains { $0.key.lowercased() == key } } }
+    }
+}
