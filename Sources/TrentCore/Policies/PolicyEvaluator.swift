@@ -87,8 +87,8 @@ public enum PolicyEvaluator {
 
     /// `arn:aws:iam::A:role/NAME` names every session of that role, `arn:aws:sts::A:assumed-role/NAME/SESSION`.
     private static func roleMatches(_ id: String, _ principal: String) -> Bool {
-        let idParts = id.split(separator: ":", maxSplits: 5)
-        let callerParts = principal.split(separator: ":", maxSplits: 5)
+        let idParts = id.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        let callerParts = principal.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         guard idParts.count == 6, callerParts.count == 6, idParts[2] == "iam", callerParts[2] == "sts",
             idParts[4] == callerParts[4], idParts[5].hasPrefix("role/"), callerParts[5].hasPrefix("assumed-role/")
         else { return false }
