@@ -72,7 +72,28 @@ public final class SQLiteKeyStore: KeyStore {
                     CREATE INDEX aliases_target ON aliases (account, region, target_key_id);
                     """)
         }
+        migrator.registerMigration("2026-11-v2-grants") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE key_grants (
+                        account TEXT NOT NULL, region TEXT NOT NULL, key_id TEXT NOT NULL, grant_id TEXT NOT NULL,
+                        token TEXT NOT NULL, name TEXT, grantee_principal TEXT NOT NULL, retiring_principal TEXT,
+                        issuing_principal TEXT NOT NULL, operations TEXT NOT NULL, context_subset TEXT,
+                        context_equals TEXT, creation_date REAL NOT NULL,
+                        PRIMARY KEY (account, region, key_id, grant_id),
+                        FOREIGN KEY (account, region, key_id) REFERENCES keys ON DELETE CASCADE
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
+    }
+
+    private static func json(_ value: [String: String]?) -> String? {
+        value.flatMap { try? String(decoding: JSONEncoder().encode($0), as: UTF8.self) }
+    }
+
+    private static func map(_ text: String?) -> [String: String]? {
+        text.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
     }
 
     // MARK: Reads
@@ -241,6 +262,23 @@ public final class SQLiteKeyStore: KeyStore {
         if !isNew {
             try db.execute(sql: "DELETE FROM key_tags WHERE account = ? AND region = ? AND key_id = ?", arguments: args)
         }
+        if !isNew {
+            try db.execute(sql: "DELETE FROM key_grants WHERE account = ? AND region = ? AND key_id = ?", arguments: args)
+        }
+        for grant in r.grants {
+            let values: [(any DatabaseValueConvertible)?] = [
+                grant.grantID, grant.token, grant.name, grant.granteePrincipal, grant.retiringPrincipal,
+                grant.issuingPrincipal, grant.operations.joined(separator: ","), json(grant.contextSubset),
+                json(grant.contextEquals), grant.creationDate.timeIntervalSince1970,
+            ]
+            try db.execute(
+                sql: """
+                    INSERT INTO key_grants (account, region, key_id, grant_id, token, name, grantee_principal,
+                        retiring_principal, issuing_principal, operations, context_subset, context_equals, creation_date)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: args + StatementArguments(values))
+        }
         for (position, tag) in r.tags.enumerated() {
             try db.execute(
                 sql: "INSERT INTO key_tags (account, region, key_id, position, tag_key, tag_value) VALUES (?, ?, ?, ?, ?, ?)",
@@ -269,6 +307,17 @@ public final class SQLiteKeyStore: KeyStore {
             db, sql: "SELECT tag_key, tag_value FROM key_tags WHERE account = ? AND region = ? AND key_id = ? ORDER BY position",
             arguments: args
         ).map { Tag(key: $0["tag_key"], value: $0["tag_value"]) }
+        let grants = try Row.fetchAll(
+            db, sql: "SELECT * FROM key_grants WHERE account = ? AND region = ? AND key_id = ? ORDER BY creation_date, grant_id",
+            arguments: args
+        ).map { g in
+            Grant(
+                grantID: g["grant_id"], token: g["token"], name: g["name"], granteePrincipal: g["grantee_principal"],
+                retiringPrincipal: g["retiring_principal"], issuingPrincipal: g["issuing_principal"],
+                operations: (g["operations"] as String).split(separator: ",").map(String.init),
+                contextSubset: map(g["context_subset"]), contextEquals: map(g["context_equals"]),
+                creationDate: Date(timeIntervalSince1970: g["creation_date"]))
+        }
         let deletion: Double? = row["deletion_date"]
         return KeyRecord(
             identity: identity, revision: row["revision"], description: row["description"], spec: spec, usage: usage,
@@ -276,7 +325,7 @@ public final class SQLiteKeyStore: KeyStore {
             creationDate: Date(timeIntervalSince1970: row["creation_date"]),
             deletionDate: deletion.map(Date.init(timeIntervalSince1970:)), pendingWindowInDays: row["pending_window_days"],
             materials: materials, currentVersion: UInt32(row["current_version"] as Int), tags: tags,
-            multiRegion: row["multi_region"], policy: row["policy"])
+            multiRegion: row["multi_region"], policy: row["policy"], grants: grants)
     }
 
     private static func alias(from row: Row, scope: Scope) -> AliasRecord? {

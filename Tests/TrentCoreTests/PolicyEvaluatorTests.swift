@@ -1,12 +1,15 @@
 import Foundation
 import Testing
+
 @testable import TrentCore
 
 private let account = "111122223333"
 private let alice = "arn:aws:iam::111122223333:user/alice"
 private let keyARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
-private func request(_ action: String = "kms:Encrypt", principal: String = alice, context: [String: [String]] = [:]) -> AuthorizationRequest {
+private func request(_ action: String = "kms:Encrypt", principal: String = alice, context: [String: [String]] = [:])
+    -> AuthorizationRequest
+{
     AuthorizationRequest(
         action: action, resource: keyARN, principal: principal,
         principalAccount: String(principal.split(separator: ":", omittingEmptySubsequences: false)[4]), context: context)
@@ -19,29 +22,37 @@ private func policy(_ statements: String, principal: Bool = true) throws -> Poli
 @Suite struct PolicyEvaluatorTests {
     @Test func denyBeatsAllow() throws {
         let p = try policy(
-            #"{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*"},{"Effect":"Deny","Principal":{"AWS":"\#(alice)"},"Action":"kms:Encrypt","Resource":"*"}"#)
+            #"{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*"},{"Effect":"Deny","Principal":{"AWS":"\#(alice)"},"Action":"kms:Encrypt","Resource":"*"}"#
+        )
         let outcome = PolicyEvaluator.evaluate(p, request(), resourcePolicy: true)
         #expect(outcome.explicitDeny && outcome.allow)
         #expect(KeyAuthorization.decide(keyPolicy: p, identityPolicies: [], request: request(), callerIsRoot: false) != .allow)
-        #expect(KeyAuthorization.decide(keyPolicy: p, identityPolicies: [], request: request("kms:Decrypt"), callerIsRoot: false) == .allow)
+        #expect(
+            KeyAuthorization.decide(keyPolicy: p, identityPolicies: [], request: request("kms:Decrypt"), callerIsRoot: false)
+                == .allow)
     }
 
     @Test func theAccountPrincipalDelegatesToIAM() throws {
-        let p = try policy(#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\#(account):root"},"Action":"kms:*","Resource":"*"}"#)
+        let p = try policy(
+            #"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\#(account):root"},"Action":"kms:*","Resource":"*"}"#)
         #expect(KeyAuthorization.decide(keyPolicy: p, identityPolicies: [], request: request(), callerIsRoot: false) != .allow)
         let iam = try policy(#"{"Effect":"Allow","Action":"kms:Encrypt","Resource":"*"}"#, principal: false)
         #expect(KeyAuthorization.decide(keyPolicy: p, identityPolicies: [iam], request: request(), callerIsRoot: false) == .allow)
-        #expect(KeyAuthorization.decide(keyPolicy: p, identityPolicies: [iam], request: request("kms:Decrypt"), callerIsRoot: false) != .allow)
+        #expect(
+            KeyAuthorization.decide(keyPolicy: p, identityPolicies: [iam], request: request("kms:Decrypt"), callerIsRoot: false)
+                != .allow)
         // The bare account id means the same.
         let bare = try policy(#"{"Effect":"Allow","Principal":{"AWS":"\#(account)"},"Action":"kms:*","Resource":"*"}"#)
-        #expect(KeyAuthorization.decide(keyPolicy: bare, identityPolicies: [iam], request: request(), callerIsRoot: false) == .allow)
+        #expect(
+            KeyAuthorization.decide(keyPolicy: bare, identityPolicies: [iam], request: request(), callerIsRoot: false) == .allow)
         // Another account's users are not this account's.
         let other = request(principal: "arn:aws:iam::444455556666:user/eve")
         #expect(KeyAuthorization.decide(keyPolicy: p, identityPolicies: [iam], request: other, callerIsRoot: false) != .allow)
     }
 
     @Test func rolesCoverTheirSessions() throws {
-        let p = try policy(#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\#(account):role/app"},"Action":"kms:Encrypt","Resource":"*"}"#)
+        let p = try policy(
+            #"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\#(account):role/app"},"Action":"kms:Encrypt","Resource":"*"}"#)
         let session = request(principal: "arn:aws:sts::\(account):assumed-role/app/worker-1")
         #expect(KeyAuthorization.decide(keyPolicy: p, identityPolicies: [], request: session, callerIsRoot: false) == .allow)
         let otherRole = request(principal: "arn:aws:sts::\(account):assumed-role/admin/worker-1")
@@ -50,7 +61,8 @@ private func policy(_ statements: String, principal: Bool = true) throws -> Poli
 
     @Test(arguments: [
         ("kms:*", "kms:Encrypt", true), ("kms:Generate*", "kms:GenerateDataKeyWithoutPlaintext", true),
-        ("kms:Generate*", "kms:Encrypt", false), ("KMS:encrypt", "kms:Encrypt", true), ("kms:ReEncrypt*", "kms:ReEncryptFrom", true),
+        ("kms:Generate*", "kms:Encrypt", false), ("KMS:encrypt", "kms:Encrypt", true),
+        ("kms:ReEncrypt*", "kms:ReEncryptFrom", true),
         ("kms:?ncrypt", "kms:Encrypt", true), ("*", "kms:Sign", true),
     ])
     func actionWildcards(_ pattern: String, _ action: String, _ matches: Bool) throws {
@@ -59,7 +71,9 @@ private func policy(_ statements: String, principal: Bool = true) throws -> Poli
     }
 
     @Test func notActionAndResourcePatterns() throws {
-        let p = try policy(#"{"Effect":"Allow","NotAction":"kms:Schedule*","Resource":"arn:aws:kms:us-east-1:111122223333:key/*"}"#, principal: false)
+        let p = try policy(
+            #"{"Effect":"Allow","NotAction":"kms:Schedule*","Resource":"arn:aws:kms:us-east-1:111122223333:key/*"}"#,
+            principal: false)
         #expect(PolicyEvaluator.evaluate(p, request("kms:Encrypt"), resourcePolicy: false).allow)
         #expect(!PolicyEvaluator.evaluate(p, request("kms:ScheduleKeyDeletion"), resourcePolicy: false).allow)
         let elsewhere = try policy(#"{"Effect":"Allow","Action":"kms:*","Resource":"arn:aws:kms:eu-west-1:*"}"#, principal: false)
@@ -80,12 +94,24 @@ private func policy(_ statements: String, principal: Bool = true) throws -> Poli
         ("StringLike", "kms:RequestAlias", #""alias/app-?""#, ["kms:RequestAlias": ["alias/app-blue"]], false),
         ("StringNotLike", "kms:RequestAlias", #""alias/app-*""#, ["kms:RequestAlias": ["alias/other"]], true),
         ("StringEqualsIfExists", "kms:EncryptionAlgorithm", #""SYMMETRIC_DEFAULT""#, [:], true),
-        ("StringEqualsIfExists", "kms:EncryptionAlgorithm", #""SYMMETRIC_DEFAULT""#, ["kms:EncryptionAlgorithm": ["RSAES_OAEP_SHA_256"]], false),
-        ("ForAnyValue:StringEquals", "kms:EncryptionContextKeys", #"["a","b"]"#, ["kms:EncryptionContextKeys": ["b", "z"]], true),
+        (
+            "StringEqualsIfExists", "kms:EncryptionAlgorithm", #""SYMMETRIC_DEFAULT""#,
+            ["kms:EncryptionAlgorithm": ["RSAES_OAEP_SHA_256"]], false
+        ),
+        (
+            "ForAnyValue:StringEquals", "kms:EncryptionContextKeys", #"["a","b"]"#, ["kms:EncryptionContextKeys": ["b", "z"]],
+            true
+        ),
         ("ForAnyValue:StringEquals", "kms:EncryptionContextKeys", #"["a","b"]"#, ["kms:EncryptionContextKeys": ["z"]], false),
         ("ForAnyValue:StringEquals", "kms:EncryptionContextKeys", #"["a"]"#, [:], false),
-        ("ForAllValues:StringEquals", "kms:EncryptionContextKeys", #"["a","b"]"#, ["kms:EncryptionContextKeys": ["a", "b"]], true),
-        ("ForAllValues:StringEquals", "kms:EncryptionContextKeys", #"["a","b"]"#, ["kms:EncryptionContextKeys": ["a", "c"]], false),
+        (
+            "ForAllValues:StringEquals", "kms:EncryptionContextKeys", #"["a","b"]"#, ["kms:EncryptionContextKeys": ["a", "b"]],
+            true
+        ),
+        (
+            "ForAllValues:StringEquals", "kms:EncryptionContextKeys", #"["a","b"]"#, ["kms:EncryptionContextKeys": ["a", "c"]],
+            false
+        ),
         ("ForAllValues:StringEquals", "kms:EncryptionContextKeys", #"["a"]"#, [:], true),
         ("ForAllValues:StringLike", "aws:TagKeys", #""team*""#, ["aws:TagKeys": ["team", "teamLead"]], true),
         ("Bool", "kms:MultiRegion", "true", ["kms:MultiRegion": ["true"]], true),
@@ -93,12 +119,30 @@ private func policy(_ statements: String, principal: Bool = true) throws -> Poli
         ("Null", "kms:EncryptionContextKeys", "true", [:], true),
         ("Null", "kms:EncryptionContextKeys", "false", [:], false),
         ("Null", "kms:EncryptionContextKeys", "false", ["kms:EncryptionContextKeys": ["a"]], true),
-        ("NumericLessThan", "kms:ScheduleKeyDeletionPendingWindowInDays", "10", ["kms:ScheduleKeyDeletionPendingWindowInDays": ["7"]], true),
-        ("NumericLessThanEquals", "kms:ScheduleKeyDeletionPendingWindowInDays", "7", ["kms:ScheduleKeyDeletionPendingWindowInDays": ["7"]], true),
-        ("NumericGreaterThan", "kms:ScheduleKeyDeletionPendingWindowInDays", "7", ["kms:ScheduleKeyDeletionPendingWindowInDays": ["7"]], false),
-        ("NumericGreaterThanEquals", "kms:ScheduleKeyDeletionPendingWindowInDays", "7", ["kms:ScheduleKeyDeletionPendingWindowInDays": ["30"]], true),
-        ("NumericEquals", "kms:ScheduleKeyDeletionPendingWindowInDays", "30", ["kms:ScheduleKeyDeletionPendingWindowInDays": ["30"]], true),
-        ("NumericNotEquals", "kms:ScheduleKeyDeletionPendingWindowInDays", "30", ["kms:ScheduleKeyDeletionPendingWindowInDays": ["7"]], true),
+        (
+            "NumericLessThan", "kms:ScheduleKeyDeletionPendingWindowInDays", "10",
+            ["kms:ScheduleKeyDeletionPendingWindowInDays": ["7"]], true
+        ),
+        (
+            "NumericLessThanEquals", "kms:ScheduleKeyDeletionPendingWindowInDays", "7",
+            ["kms:ScheduleKeyDeletionPendingWindowInDays": ["7"]], true
+        ),
+        (
+            "NumericGreaterThan", "kms:ScheduleKeyDeletionPendingWindowInDays", "7",
+            ["kms:ScheduleKeyDeletionPendingWindowInDays": ["7"]], false
+        ),
+        (
+            "NumericGreaterThanEquals", "kms:ScheduleKeyDeletionPendingWindowInDays", "7",
+            ["kms:ScheduleKeyDeletionPendingWindowInDays": ["30"]], true
+        ),
+        (
+            "NumericEquals", "kms:ScheduleKeyDeletionPendingWindowInDays", "30",
+            ["kms:ScheduleKeyDeletionPendingWindowInDays": ["30"]], true
+        ),
+        (
+            "NumericNotEquals", "kms:ScheduleKeyDeletionPendingWindowInDays", "30",
+            ["kms:ScheduleKeyDeletionPendingWindowInDays": ["7"]], true
+        ),
         ("DateLessThan", "kms:ValidTo", #""2030-01-01T00:00:00Z""#, ["kms:ValidTo": ["1800000000"]], true),
         ("DateGreaterThan", "kms:ValidTo", #""2030-01-01T00:00:00Z""#, ["kms:ValidTo": ["1800000000"]], false),
         ("DateEquals", "kms:ValidTo", "1800000000", ["kms:ValidTo": ["2027-01-15T08:00:00Z"]], true),
@@ -141,7 +185,8 @@ private func policy(_ statements: String, principal: Bool = true) throws -> Poli
 
     @Test func keylessActionsNeedAnIdentityAllow() throws {
         let iam = try policy(#"{"Effect":"Allow","Action":"kms:CreateKey","Resource":"*"}"#, principal: false)
-        let create = AuthorizationRequest(action: "kms:CreateKey", resource: "*", principal: alice, principalAccount: account, context: [:])
+        let create = AuthorizationRequest(
+            action: "kms:CreateKey", resource: "*", principal: alice, principalAccount: account, context: [:])
         #expect(KeyAuthorization.decide(keyPolicy: nil, identityPolicies: [iam], request: create, callerIsRoot: false) == .allow)
         #expect(KeyAuthorization.decide(keyPolicy: nil, identityPolicies: [], request: create, callerIsRoot: false) != .allow)
         #expect(KeyAuthorization.decide(keyPolicy: nil, identityPolicies: [], request: create, callerIsRoot: true) == .allow)

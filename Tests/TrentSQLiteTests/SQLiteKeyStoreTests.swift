@@ -17,7 +17,14 @@ import TrentCore
                     version: 1, materialID: String(repeating: "b", count: 64), sealed: Data([9, 8, 7]),
                     createdAt: Date(timeIntervalSince1970: 1_700_000_000.25))
             ],
-            currentVersion: 1, tags: [Tag(key: "z", value: "1"), Tag(key: "a", value: "2")], policy: "{\"Statement\":[]}")
+            currentVersion: 1, tags: [Tag(key: "z", value: "1"), Tag(key: "a", value: "2")], policy: "{\"Statement\":[]}",
+            grants: [
+                Grant(
+                    grantID: String(repeating: "c", count: 64), token: "token", name: "n",
+                    granteePrincipal: "arn:aws:iam::111122223333:user/bob", retiringPrincipal: nil,
+                    issuingPrincipal: "arn:aws:iam::111122223333:root", operations: ["Decrypt", "Encrypt"],
+                    contextSubset: ["app": "x"], contextEquals: nil, creationDate: Date(timeIntervalSince1970: 1_700_000_001.5))
+            ])
     }
 
     @Test func usesWALWithFullSynchronous() throws {

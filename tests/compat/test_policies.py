@@ -133,3 +133,40 @@ def test_put_key_policy_checks_grammar_and_lockout(server):
         assert info.value.response["Error"]["Code"] == "MalformedPolicyDocumentException"
     alice.put_key_policy(KeyId=key, PolicyName="default", Policy=json.dumps(lockout), BypassPolicyLockoutSafetyCheck=True)
     denied(alice.describe_key, KeyId=key)
+
+
+def test_grants_authorize_at_once_and_stop_when_revoked_or_retired(server):
+    admin, bob, alice = as_(server, "admin"), as_(server, "bob"), as_(server, "alice")
+    key = admin.create_key()["KeyMetadata"]
+    denied(bob.encrypt, KeyId=key["Arn"], Plaintext=b"x")
+    grant = admin.create_grant(
+        KeyId=key["KeyId"], GranteePrincipal=f"arn:aws:iam::{A}:user/bob", Operations=["Encrypt", "Decrypt"],
+        Constraints={"EncryptionContextSubset": {"app": "ledger"}}, RetiringPrincipal=f"arn:aws:iam::{A}:user/alice",
+        Name="bob-ledger")
+    assert len(grant["GrantId"]) == 64
+    again = admin.create_grant(
+        KeyId=key["KeyId"], GranteePrincipal=f"arn:aws:iam::{A}:user/bob", Operations=["Encrypt", "Decrypt"],
+        Constraints={"EncryptionContextSubset": {"app": "ledger"}}, RetiringPrincipal=f"arn:aws:iam::{A}:user/alice",
+        Name="bob-ledger")
+    assert again["GrantId"] == grant["GrantId"]  # idempotent by Name
+    blob = bob.encrypt(KeyId=key["Arn"], Plaintext=b"granted", EncryptionContext={"app": "ledger", "extra": "ok"},
+                       GrantTokens=[grant["GrantToken"]])["CiphertextBlob"]
+    assert bob.decrypt(CiphertextBlob=blob, EncryptionContext={"app": "ledger", "extra": "ok"})["Plaintext"] == b"granted"
+    denied(bob.encrypt, KeyId=key["Arn"], Plaintext=b"x")  # the constraint is not met
+    denied(bob.describe_key, KeyId=key["Arn"])  # not a granted operation
+    listed = admin.list_grants(KeyId=key["KeyId"])["Grants"]
+    assert [(g["GrantId"], g["Operations"], g["IssuingAccount"]) for g in listed] == [
+        (grant["GrantId"], ["Decrypt", "Encrypt"], f"arn:aws:iam::{A}:root")]
+    assert listed[0]["Constraints"] == {"EncryptionContextSubset": {"app": "ledger"}}
+    retirable = alice.list_retirable_grants(RetiringPrincipal=f"arn:aws:iam::{A}:user/alice")["Grants"]
+    assert [g["GrantId"] for g in retirable] == [grant["GrantId"]]
+    alice.retire_grant(GrantToken=grant["GrantToken"])
+    denied(bob.encrypt, KeyId=key["Arn"], Plaintext=b"x", EncryptionContext={"app": "ledger"})
+    second = admin.create_grant(KeyId=key["KeyId"], GranteePrincipal=f"arn:aws:iam::{A}:user/bob", Operations=["Encrypt"])
+    bob.encrypt(KeyId=key["Arn"], Plaintext=b"x")
+    admin.revoke_grant(KeyId=key["KeyId"], GrantId=second["GrantId"])
+    denied(bob.encrypt, KeyId=key["Arn"], Plaintext=b"x")
+    assert admin.list_grants(KeyId=key["KeyId"])["Grants"] == []
+    with pytest.raises(ClientError) as info:
+        admin.create_grant(KeyId=key["KeyId"], GranteePrincipal=f"arn:aws:iam::{A}:user/bob", Operations=["Sign"])
+    assert info.value.response["Error"]["Code"] == "ValidationException"

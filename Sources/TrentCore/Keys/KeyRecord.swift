@@ -47,12 +47,13 @@ public struct KeyRecord: Sendable, Hashable {
     public var multiRegion: Bool
     /// The key policy document, as GetKeyPolicy returns it.
     public var policy: String
+    public var grants: [Grant]
 
     public init(
         identity: KeyIdentity, revision: Int = 0, description: String, spec: KeySpec, usage: KeyUsage,
         origin: KeyOrigin, manager: KeyManager, state: KeyState, creationDate: Date, deletionDate: Date? = nil,
         pendingWindowInDays: Int? = nil, materials: [SealedMaterial], currentVersion: UInt32, tags: [Tag] = [],
-        multiRegion: Bool = false, policy: String
+        multiRegion: Bool = false, policy: String, grants: [Grant] = []
     ) {
         self.identity = identity
         self.revision = revision
@@ -70,6 +71,7 @@ public struct KeyRecord: Sendable, Hashable {
         self.tags = tags
         self.multiRegion = multiRegion
         self.policy = policy
+        self.grants = grants
     }
 
     public var arn: KeyARN { identity.arn }

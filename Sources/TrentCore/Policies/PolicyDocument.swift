@@ -127,7 +127,7 @@ public struct PolicyDocument: Sendable, Equatable {
         return .some(out)
     }
 
-    static func isValidAWSPrincipal(_ id: String) -> Bool {
+    public static func isValidAWSPrincipal(_ id: String) -> Bool {
         if id == "*" { return true }
         if id.utf8.count == 12 && id.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { return true }
         let parts = id.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)

@@ -10,7 +10,8 @@ public enum OperationTable {
         VerifyMac.self, CreateKey.self, Decrypt.self, DeleteAlias.self,
         DescribeKey.self, DisableKey.self, EnableKey.self, Encrypt.self, GenerateDataKey.self,
         GenerateDataKeyWithoutPlaintext.self, GenerateRandom.self, GetKeyPolicy.self, ListAliases.self,
-        ListKeyPolicies.self, PutKeyPolicy.self, ListKeys.self, ListResourceTags.self, ReEncrypt.self, ScheduleKeyDeletion.self,
+        ListKeyPolicies.self, PutKeyPolicy.self, CreateGrant.self, ListGrants.self, ListRetirableGrants.self,
+        RetireGrant.self, RevokeGrant.self, ListKeys.self, ListResourceTags.self, ReEncrypt.self, ScheduleKeyDeletion.self,
         TagResource.self, UntagResource.self, UpdateAlias.self, UpdateKeyDescription.self,
     ]
 
