@@ -88,3 +88,15 @@ def test_dry_run(kms):
     key = kms.create_key()["KeyMetadata"]["KeyId"]
     assert error_of(kms.encrypt, KeyId=key, Plaintext=b"x", DryRun=True)[0] == "DryRunOperationException"
     assert error_of(kms.generate_data_key, KeyId=key, KeySpec="AES_256", DryRun=True)[0] == "DryRunOperationException"
+
+
+def test_tag_rules(kms):
+    key = kms.create_key(Tags=[{"TagKey": "Team Name", "TagValue": "blue-1 @ :/=+."}])["KeyMetadata"]["KeyId"]
+    assert error_of(kms.tag_resource, KeyId=key, Tags=[{"TagKey": "aws:owner", "TagValue": "x"}])[0] == "TagException"
+    assert error_of(kms.tag_resource, KeyId=key, Tags=[{"TagKey": "bad*key", "TagValue": "x"}])[0] == "TagException"
+    assert error_of(kms.tag_resource, KeyId=key, Tags=[{"TagKey": "k" * 129, "TagValue": "x"}])[0] == "ValidationException"
+    too_many = [{"TagKey": f"k{i}", "TagValue": "v"} for i in range(50)]
+    assert error_of(kms.tag_resource, KeyId=key, Tags=too_many)[0] == "LimitExceededException"
+    kms.tag_resource(KeyId=key, Tags=[{"TagKey": "Team Name", "TagValue": "red"}])
+    kms.untag_resource(KeyId=key, TagKeys=["nothing-here"])
+    assert kms.list_resource_tags(KeyId=key)["Tags"] == [{"TagKey": "Team Name", "TagValue": "red"}]

@@ -75,7 +75,7 @@ public enum KMSAction: String, Sendable, CaseIterable {
     /// Operations on no particular key, authorized by identity policies alone.
     public var isKeyless: Bool {
         switch self {
-        case .createKey, .listKeys, .generateRandom, .listRetirableGrants, .createCustomKeyStore,
+        case .createKey, .listKeys, .listAliases, .generateRandom, .listRetirableGrants, .createCustomKeyStore,
             .describeCustomKeyStores, .updateCustomKeyStore, .deleteCustomKeyStore, .connectCustomKeyStore,
             .disconnectCustomKeyStore:
             true

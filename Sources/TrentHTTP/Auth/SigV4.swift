@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 import TrentCore
 
 /// What SigV4 verification needs of an HTTP request.
@@ -28,6 +29,21 @@ public struct SigV4Verifier: Sendable {
     /// AWS refuses a header-signed request whose X-Amz-Date is more than 15 minutes from its clock.
     public static let allowedSkew: TimeInterval = 15 * 60
     let now: @Sendable () -> Date
+    /// Derived signing keys by access key, date and Region: four HMACs saved on every request of the day.
+    private let signingKeys = SigningKeyCache()
+
+    final class SigningKeyCache: Sendable {
+        private let keys = Mutex<[String: SymmetricKey]>([:])
+        func key(_ id: String, derive: () -> SymmetricKey) -> SymmetricKey {
+            if let hit = keys.withLock({ $0[id] }) { return hit }
+            let key = derive()
+            keys.withLock { cache in
+                if cache.count > 10_000 { cache.removeAll() }
+                cache[id] = key
+            }
+            return key
+        }
+    }
 
     public init(store: CredentialStore, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
@@ -207,7 +223,12 @@ public struct SigV4Verifier: Sendable {
         let stringToSign = [
             "AWS4-HMAC-SHA256", amzDate, scope.string, Self.hex(SHA256.hash(data: Data(canonicalRequest.utf8))),
         ].joined(separator: "\n")
-        let key = Self.signingKey(secret: scope.credential.secretAccessKey, date: scope.date, region: scope.region.rawValue)
+        let credential = scope.credential
+        let key = signingKeys.key(
+            "\(credential.accessKeyID)/\(credential.secretAccessKey.hashValue)/\(scope.date)/\(scope.region.rawValue)"
+        ) {
+            Self.signingKey(secret: credential.secretAccessKey, date: scope.date, region: scope.region.rawValue)
+        }
         let expected = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key))
         guard Self.constantTimeEqual(expected, presented.lowercased()) else {
             throw KMSError(
@@ -247,15 +268,33 @@ public struct SigV4Verifier: Sendable {
         return items
     }
 
+    /// `20261123T101010Z` (ISO 8601 basic format, UTC), parsed by hand: no formatter per request.
     static func parseDate(_ text: String) throws(KMSError) -> Date {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withYear, .withMonth, .withDay, .withTime, .withTimeZone]
-        guard let date = formatter.date(from: text) else {
+        let b = Array(text.utf8)
+        func digits(_ range: Range<Int>) -> Int? {
+            var n = 0
+            for i in range {
+                guard b[i] >= 48 && b[i] <= 57 else { return nil }
+                n = n * 10 + Int(b[i] - 48)
+            }
+            return n
+        }
+        guard b.count == 16, b[8] == UInt8(ascii: "T"), b[15] == UInt8(ascii: "Z"), let year = digits(0..<4),
+            let month = digits(4..<6), let day = digits(6..<8), let hour = digits(9..<11), let minute = digits(11..<13),
+            let second = digits(13..<15), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else {
             throw KMSError(
                 .incompleteSignature,
                 "Date must be in ISO-8601 'basic format'. Got '\(text)'. See http://en.wikipedia.org/wiki/ISO_8601")
         }
-        return date
+        // Days from civil (Howard Hinnant's algorithm).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146097 + doe - 719468
+        return Date(timeIntervalSince1970: TimeInterval(days * 86400 + hour * 3600 + minute * 60 + second))
     }
 
     static func format(_ date: Date) -> String {
@@ -264,8 +303,16 @@ public struct SigV4Verifier: Sendable {
         return formatter.string(from: date)
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(hexDigits[Int(byte >> 4)])
+            out.append(hexDigits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

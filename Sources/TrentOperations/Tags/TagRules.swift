@@ -15,10 +15,25 @@ struct WireTag: Codable, Sendable {
 enum TagRules {
     static let maximumTags = 50
 
+    /// AWS's tag character set: Unicode letters, digits and separators (spaces), and `_ . : / = + - @`.
+    static func isValid(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { scalar in
+            let p = scalar.properties
+            return p.isAlphabetic || p.numericType != nil || p.generalCategory == .spaceSeparator
+                || "_.:/=+-@".unicodeScalars.contains(scalar)
+        }
+    }
+
     /// Merges `new` into `existing` (a new value replaces an old one) and checks the result.
     static func validate(_ new: [WireTag], existing: [Tag]) throws(KMSError) -> [Tag] {
         var seen = Set<String>()
         for tag in new {
+            for (what, text) in [("key", tag.TagKey), ("value", tag.TagValue)] where !isValid(text) {
+                throw KMSError(
+                    .tag,
+                    "Tag \(what) '\(text)' contains invalid characters: tags may contain letters, digits, spaces and _ . : / = + - @"
+                )
+            }
             if tag.TagKey.lowercased().hasPrefix("aws:") {
                 throw KMSError(.tag, "Tags beginning with aws: are reserved")
             }
