@@ -85,6 +85,15 @@ public final class SQLiteKeyStore: KeyStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("2026-11-v3-rotation") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE keys ADD COLUMN rotation_period_days INTEGER;
+                    ALTER TABLE keys ADD COLUMN next_rotation_date REAL;
+                    ALTER TABLE key_materials ADD COLUMN rotation_type TEXT;
+                    CREATE INDEX keys_rotation ON keys (next_rotation_date) WHERE next_rotation_date IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 
@@ -136,6 +145,22 @@ public final class SQLiteKeyStore: KeyStore {
         try await pool.read { db in
             let rows = try Row.fetchAll(
                 db, sql: "SELECT account, region, key_id FROM keys WHERE key_state = 'PendingDeletion' AND deletion_date <= ?",
+                arguments: [date.timeIntervalSince1970])
+            return try rows.compactMap { row in
+                guard let account = AccountID(row["account"]), let region = Region(row["region"]),
+                    let id = KeyID(row["key_id"])
+                else { return nil }
+                return try Self.loadKey(db, KeyIdentity(scope: Scope(account: account, region: region), id: id))
+            }
+        }
+    }
+
+    public func keysDueForRotation(before date: Date) async throws -> [KeyRecord] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT account, region, key_id FROM keys WHERE key_state = 'Enabled' AND rotation_period_days IS NOT NULL AND next_rotation_date <= ?",
                 arguments: [date.timeIntervalSince1970])
             return try rows.compactMap { row in
                 guard let account = AccountID(row["account"]), let region = Region(row["region"]),
@@ -226,25 +251,25 @@ public final class SQLiteKeyStore: KeyStore {
             r.identity.scope.account.rawValue, r.identity.scope.region.rawValue, r.identity.id.rawValue, revision,
             r.description, r.spec.rawValue, r.usage.rawValue, r.origin.rawValue, r.manager.rawValue, r.state.rawValue,
             r.creationDate.timeIntervalSince1970, r.deletionDate?.timeIntervalSince1970, r.pendingWindowInDays,
-            Int(r.currentVersion), r.multiRegion, r.policy,
+            Int(r.currentVersion), r.multiRegion, r.policy, r.rotationPeriodDays, r.nextRotationDate?.timeIntervalSince1970,
         ]
         if isNew {
             try db.execute(
                 sql: """
                     INSERT INTO keys (account, region, key_id, revision, description, key_spec, key_usage, origin,
                         key_manager, key_state, creation_date, deletion_date, pending_window_days, current_version,
-                        multi_region, policy)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        multi_region, policy, rotation_period_days, next_rotation_date)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: StatementArguments(values))
         } else {
             // An UPDATE, never a REPLACE: a replace would delete the row and cascade to material and aliases.
-            let changed = Array(values.dropFirst(3)) + Array(values.prefix(3))
+            let changed = Array(values.dropFirst(3)) + Array(values.prefix(3))  // SET columns, then the key
             try db.execute(
                 sql: """
                     UPDATE keys SET revision = ?, description = ?, key_spec = ?, key_usage = ?, origin = ?,
                         key_manager = ?, key_state = ?, creation_date = ?, deletion_date = ?, pending_window_days = ?,
-                        current_version = ?, multi_region = ?, policy = ?
+                        current_version = ?, multi_region = ?, policy = ?, rotation_period_days = ?, next_rotation_date = ?
                     WHERE account = ? AND region = ? AND key_id = ?
                     """,
                 arguments: StatementArguments(changed))
@@ -254,10 +279,11 @@ public final class SQLiteKeyStore: KeyStore {
         for m in r.materials {
             try db.execute(
                 sql: """
-                    INSERT OR IGNORE INTO key_materials (account, region, key_id, version, material_id, sealed, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT OR IGNORE INTO key_materials (account, region, key_id, version, material_id, sealed, created_at,
+                        rotation_type)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: args + [Int(m.version), m.materialID, m.sealed, m.createdAt.timeIntervalSince1970])
+                arguments: args + [Int(m.version), m.materialID, m.sealed, m.createdAt.timeIntervalSince1970, m.rotationType])
         }
         if !isNew {
             try db.execute(sql: "DELETE FROM key_tags WHERE account = ? AND region = ? AND key_id = ?", arguments: args)
@@ -301,7 +327,7 @@ public final class SQLiteKeyStore: KeyStore {
         ).map { m in
             SealedMaterial(
                 version: UInt32(m["version"] as Int), materialID: m["material_id"], sealed: m["sealed"],
-                createdAt: Date(timeIntervalSince1970: m["created_at"]))
+                createdAt: Date(timeIntervalSince1970: m["created_at"]), rotationType: m["rotation_type"])
         }
         let tags = try Row.fetchAll(
             db, sql: "SELECT tag_key, tag_value FROM key_tags WHERE account = ? AND region = ? AND key_id = ? ORDER BY position",
@@ -319,13 +345,16 @@ public final class SQLiteKeyStore: KeyStore {
                 creationDate: Date(timeIntervalSince1970: g["creation_date"]))
         }
         let deletion: Double? = row["deletion_date"]
+        let nextRotation: Double? = row["next_rotation_date"]
         return KeyRecord(
             identity: identity, revision: row["revision"], description: row["description"], spec: spec, usage: usage,
             origin: origin, manager: manager, state: state,
             creationDate: Date(timeIntervalSince1970: row["creation_date"]),
             deletionDate: deletion.map(Date.init(timeIntervalSince1970:)), pendingWindowInDays: row["pending_window_days"],
             materials: materials, currentVersion: UInt32(row["current_version"] as Int), tags: tags,
-            multiRegion: row["multi_region"], policy: row["policy"], grants: grants)
+            multiRegion: row["multi_region"], policy: row["policy"], grants: grants,
+            rotationPeriodDays: row["rotation_period_days"], nextRotationDate: nextRotation.map(Date.init(timeIntervalSince1970:))
+        )
     }
 
     private static func alias(from row: Row, scope: Scope) -> AliasRecord? {

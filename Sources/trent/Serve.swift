@@ -59,6 +59,15 @@ struct Serve: AsyncParsableCommand {
         }
         let dispatcher = Dispatcher(kms: kms)
         let sweeper = Task { await DeletionSweeper(kms: kms).run(every: .seconds(30)) }
+        let rotation = Task {
+            while !Task.isCancelled {
+                do { try await AutomaticRotation(kms: kms).rotateDueKeys() } catch {
+                    logger.warning("rotation pass failed: \(error)")
+                }
+                try? await Task.sleep(for: .seconds(60))
+            }
+        }
+        defer { rotation.cancel() }
         defer { sweeper.cancel() }
 
         let storage = directory.map { "SQLite in \($0.path)" } ?? "memory (lost on exit)"

@@ -60,7 +60,7 @@ def test_errors_as_aws_sends_them(kms):
     assert message == ("1 validation error detected: Value '2000' at 'numberOfBytes' failed to satisfy constraint: "
                        "Member must have value less than or equal to 1024")
     assert error_of(kms.create_key, KeySpec="ECC_NIST_P256")[0] == "ValidationException"  # default ENCRYPT_DECRYPT
-    assert error_of(kms.get_key_rotation_status, KeyId="1234abcd-12ab-34cd-56ef-1234567890ab")[0] == "UnsupportedOperationException"
+    assert error_of(kms.get_key_last_usage, KeyId="1234abcd-12ab-34cd-56ef-1234567890ab")[0] == "UnsupportedOperationException"
 
 
 def kms_account(kms):
@@ -100,3 +100,17 @@ def test_tag_rules(kms):
     kms.tag_resource(KeyId=key, Tags=[{"TagKey": "Team Name", "TagValue": "red"}])
     kms.untag_resource(KeyId=key, TagKeys=["nothing-here"])
     assert kms.list_resource_tags(KeyId=key)["Tags"] == [{"TagKey": "Team Name", "TagValue": "red"}]
+
+
+def test_rotation(kms):
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    blob = kms.encrypt(KeyId=key, Plaintext=b"before rotation")["CiphertextBlob"]
+    kms.enable_key_rotation(KeyId=key, RotationPeriodInDays=180)
+    status = kms.get_key_rotation_status(KeyId=key)
+    assert status["KeyRotationEnabled"] and status["RotationPeriodInDays"] == 180 and "NextRotationDate" in status
+    kms.rotate_key_on_demand(KeyId=key)
+    rotations = kms.list_key_rotations(KeyId=key)["Rotations"]
+    assert [r["RotationType"] for r in rotations] == ["ON_DEMAND"]
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"before rotation"
+    kms.disable_key_rotation(KeyId=key)
+    assert not kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"]

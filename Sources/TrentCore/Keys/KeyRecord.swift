@@ -18,12 +18,15 @@ public struct SealedMaterial: Sendable, Hashable {
     /// Root-key-sealed bytes (nonce, ciphertext, tag).
     public let sealed: Data
     public let createdAt: Date
+    /// How this version came to be: nil for the key's first material, else AUTOMATIC or ON_DEMAND rotation.
+    public let rotationType: String?
 
-    public init(version: UInt32, materialID: String, sealed: Data, createdAt: Date) {
+    public init(version: UInt32, materialID: String, sealed: Data, createdAt: Date, rotationType: String? = nil) {
         self.version = version
         self.materialID = materialID
         self.sealed = sealed
         self.createdAt = createdAt
+        self.rotationType = rotationType
     }
 }
 
@@ -48,12 +51,16 @@ public struct KeyRecord: Sendable, Hashable {
     /// The key policy document, as GetKeyPolicy returns it.
     public var policy: String
     public var grants: [Grant]
+    /// Automatic rotation: the period when enabled (nil when disabled) and the date of the next rotation.
+    public var rotationPeriodDays: Int?
+    public var nextRotationDate: Date?
 
     public init(
         identity: KeyIdentity, revision: Int = 0, description: String, spec: KeySpec, usage: KeyUsage,
         origin: KeyOrigin, manager: KeyManager, state: KeyState, creationDate: Date, deletionDate: Date? = nil,
         pendingWindowInDays: Int? = nil, materials: [SealedMaterial], currentVersion: UInt32, tags: [Tag] = [],
-        multiRegion: Bool = false, policy: String, grants: [Grant] = []
+        multiRegion: Bool = false, policy: String, grants: [Grant] = [], rotationPeriodDays: Int? = nil,
+        nextRotationDate: Date? = nil
     ) {
         self.identity = identity
         self.revision = revision
@@ -72,6 +79,13 @@ public struct KeyRecord: Sendable, Hashable {
         self.multiRegion = multiRegion
         self.policy = policy
         self.grants = grants
+        self.rotationPeriodDays = rotationPeriodDays
+        self.nextRotationDate = nextRotationDate
+    }
+
+    /// Whether automatic rotation is due at `now`.
+    public func isRotationDue(at now: Date) -> Bool {
+        state == .enabled && rotationPeriodDays != nil && (nextRotationDate.map { $0 <= now } ?? false)
     }
 
     public var arn: KeyARN { identity.arn }

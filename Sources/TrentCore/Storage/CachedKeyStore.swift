@@ -52,6 +52,9 @@ public final class CachedKeyStore: KeyStore {
     public func keysPendingDeletion(before date: Date) async throws -> [KeyRecord] {
         try await base.keysPendingDeletion(before: date)
     }
+    public func keysDueForRotation(before date: Date) async throws -> [KeyRecord] {
+        try await base.keysDueForRotation(before: date)
+    }
     public func ping() async throws { try await base.ping() }
 
     public func commit(_ changes: ChangeSet) async throws {

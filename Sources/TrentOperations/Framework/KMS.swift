@@ -27,10 +27,13 @@ public final class KMS: Sendable {
     }
 
     /// Creates a new sealed material version for a key.
-    func newMaterial(for identity: KeyIdentity, version: UInt32, bytes: SecretBytes, at date: Date) throws -> SealedMaterial {
+    func newMaterial(
+        for identity: KeyIdentity, version: UInt32, bytes: SecretBytes, at date: Date, rotationType: String? = nil
+    ) throws -> SealedMaterial {
         let materialID = SecureRandom.bytes(32).map { String(format: "%02x", $0) }.joined()
         let sealed = try sealer.seal(bytes, boundTo: Self.sealingIdentity(identity, materialID: materialID))
-        return SealedMaterial(version: version, materialID: materialID, sealed: sealed, createdAt: date)
+        return SealedMaterial(
+            version: version, materialID: materialID, sealed: sealed, createdAt: date, rotationType: rotationType)
     }
 
     /// The clear material of a version, unsealed once and then served from memory (never logged, never stored).

@@ -11,7 +11,9 @@ public enum OperationTable {
         DescribeKey.self, DisableKey.self, EnableKey.self, Encrypt.self, GenerateDataKey.self,
         GenerateDataKeyWithoutPlaintext.self, GenerateRandom.self, GetKeyPolicy.self, ListAliases.self,
         ListKeyPolicies.self, PutKeyPolicy.self, CreateGrant.self, ListGrants.self, ListRetirableGrants.self,
-        RetireGrant.self, RevokeGrant.self, ListKeys.self, ListResourceTags.self, ReEncrypt.self, ScheduleKeyDeletion.self,
+        RetireGrant.self, RevokeGrant.self, EnableKeyRotation.self, DisableKeyRotation.self,
+        GetKeyRotationStatus.self, RotateKeyOnDemand.self, ListKeyRotations.self, ListKeys.self, ListResourceTags.self,
+        ReEncrypt.self, ScheduleKeyDeletion.self,
         TagResource.self, UntagResource.self, UpdateAlias.self, UpdateKeyDescription.self,
     ]
 
