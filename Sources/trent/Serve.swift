@@ -7,6 +7,7 @@ import TrentCrypto
 import TrentHTTP
 import TrentOperations
 import TrentSQLite
+import Yams
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the KMS server.")
@@ -24,6 +25,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Authentication: none (development mode, any caller is accepted) or sigv4.") var auth = "none"
     @Option(help: "Credentials file for --auth sigv4 (JSON; see README).") var credentials: String?
     @Option(help: "Write a CloudTrail-shaped JSON line per request to this file (- for stdout).") var auditLog: String?
+    @Option(help: "Seed file (YAML; Trent's layout or either of local-kms's) applied idempotently at start-up.")
+    var seed: String?
 
     func run() async throws {
         var logger = Logger(label: "trent")
@@ -56,6 +59,18 @@ struct Serve: AsyncParsableCommand {
             authentication = .sigv4(SigV4Verifier(store: store, now: { clock.now() }))
         default:
             throw ValidationError("--auth must be none or sigv4")
+        }
+        if let seed {
+            do {
+                let text = try String(contentsOfFile: seed, encoding: .utf8)
+                let file = try YAMLDecoder().decode(SeedFile.self, from: text)
+                let created = try await Seeder(kms: kms, defaults: Scope(account: accountID, region: regionName)).apply(file)
+                logger.info("seeded \(created.keys) keys and \(created.aliases) aliases from \(seed)")
+            } catch let error as SeedError {
+                throw ValidationError("seed file \(seed): \(error)")
+            } catch let error as DecodingError {
+                throw ValidationError("seed file \(seed) is not a seed file: \(Self.describe(error))")
+            }
         }
         let dispatcher = Dispatcher(kms: kms)
         let sweeper = Task { await DeletionSweeper(kms: kms).run(every: .seconds(30)) }
@@ -93,5 +108,16 @@ struct Serve: AsyncParsableCommand {
                     """.utf8))
         }
         try await app.runService()
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        }
+        switch error {
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): return "\(path(c)): \(c.debugDescription)"
+        case .keyNotFound(let key, let c): return "\(path(c)): missing \(key.stringValue)"
+        @unknown default: return "\(error)"
+        }
     }
 }

@@ -92,6 +92,16 @@ public struct AsymmetricPrivateKey: Sendable {
         }
     }
 
+    /// A private key from PEM (PKCS#8 `PRIVATE KEY`, SEC1 `EC PRIVATE KEY` or PKCS#1 `RSA PRIVATE KEY`), its
+    /// type read from the key itself.
+    public static func importing(pem: String) throws(AsymmetricFailure) -> AsymmetricPrivateKey {
+        let body = pem.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("-----") }.joined()
+        guard pem.contains("-----BEGIN"), let der = Data(base64Encoded: body) else { throw .invalidKey }
+        let (type, pkcs8) = try LibCrypto.importPrivateKey(der)
+        return try AsymmetricPrivateKey(type: type, encoded: SecretBytes(pkcs8))
+    }
+
     /// A new key pair from the system's secure random source.
     public static func generate(_ type: AsymmetricKeyType) throws(AsymmetricFailure) -> AsymmetricPrivateKey {
         let encoded: Data

@@ -32,6 +32,44 @@ enum LibCrypto {
         return try pkcs8(key)
     }
 
+    /// Any private key encoding libcrypto reads (PKCS#8, SEC1, PKCS#1 DER): its type and its PKCS#8 form.
+    static func importPrivateKey(_ der: Data) throws(AsymmetricFailure) -> (AsymmetricKeyType, Data) {
+        let key: OpaquePointer? = der.withUnsafeBytes { raw in
+            var p = raw.bindMemory(to: UInt8.self).baseAddress.map { UnsafePointer($0) }
+            return d2i_AutoPrivateKey(nil, &p, raw.count)
+        }
+        guard let key else {
+            ERR_clear_error()
+            throw .invalidKey
+        }
+        defer { EVP_PKEY_free(key) }
+        let type: AsymmetricKeyType
+        if EVP_PKEY_is_a(key, "RSA") == 1 {
+            switch EVP_PKEY_get_bits(key) {
+            case 2048: type = .rsa2048
+            case 3072: type = .rsa3072
+            case 4096: type = .rsa4096
+            default: throw .unsupported("RSA keys of \(EVP_PKEY_get_bits(key)) bits")
+            }
+        } else if EVP_PKEY_is_a(key, "ED25519") == 1 {
+            type = .ed25519
+        } else if EVP_PKEY_is_a(key, "SM2") == 1 {
+            type = .sm2
+        } else if EVP_PKEY_is_a(key, "EC") == 1 {
+            switch groupName(key) {
+            case "prime256v1", "P-256": type = .p256
+            case "secp384r1", "P-384": type = .p384
+            case "secp521r1", "P-521": type = .p521
+            case "secp256k1": type = .secp256k1
+            case "SM2": type = .sm2
+            case let other: throw .unsupported("EC keys on \(other ?? "an unnamed curve")")
+            }
+        } else {
+            throw .unsupported("this private key type")
+        }
+        return (type, try pkcs8(key))
+    }
+
     static func pkcs8(_ key: OpaquePointer) throws(AsymmetricFailure) -> Data {
         guard let info = EVP_PKEY2PKCS8(key) else { throw .invalidKey }
         defer { PKCS8_PRIV_KEY_INFO_free(info) }

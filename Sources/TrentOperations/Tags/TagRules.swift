@@ -5,6 +5,11 @@ struct WireTag: Codable, Sendable {
     var TagKey: String
     var TagValue: String
 
+    init(TagKey: String, TagValue: String) {
+        self.TagKey = TagKey
+        self.TagValue = TagValue
+    }
+
     init(_ tag: Tag) {
         TagKey = tag.key
         TagValue = tag.value
