@@ -60,6 +60,7 @@ public enum TrentRouter {
                 headers: [.contentType: jsonContentType, requestIDHeader: requestID],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
         }
+        AdminRoutes.add(to: router, dispatcher: dispatcher, authentication: authentication)
         // Liveness: the process answers.
         router.get("/health") { _, _ -> Response in
             Response(

@@ -171,6 +171,14 @@ public final class SQLiteKeyStore: KeyStore {
         }
     }
 
+    public func deleteEverything() async throws {
+        try await pool.write { db in
+            for table in ["aliases", "key_grants", "key_tags", "key_materials", "keys"] {
+                try db.execute(sql: "DELETE FROM \(table)")
+            }
+        }
+    }
+
     public func ping() async throws {
         do {
             _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }

@@ -56,6 +56,10 @@ public final class CachedKeyStore: KeyStore {
         try await base.keysDueForRotation(before: date)
     }
     public func ping() async throws { try await base.ping() }
+    public func deleteEverything() async throws {
+        try await base.deleteEverything()
+        invalidateAll()
+    }
 
     public func commit(_ changes: ChangeSet) async throws {
         // Invalidate before and after: a reader that raced the commit cannot re-insert a stale record,

@@ -35,5 +35,5 @@ public final class InMemoryKeyStore: KeyStore {
     }
 
     /// Forgets everything (the admin reset endpoint in development mode).
-    public func reset() { state.withLock { $0 = MemoryState() } }
+    public func deleteEverything() async throws { state.withLock { $0 = MemoryState() } }
 }

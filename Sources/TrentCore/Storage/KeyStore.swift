@@ -61,6 +61,8 @@ public protocol KeyStore: Sendable {
     func commit(_ changes: ChangeSet) async throws
     /// Cheap reachability probe for readiness checks.
     func ping() async throws
+    /// Removes every key, alias and grant (the development-mode reset endpoint).
+    func deleteEverything() async throws
 }
 
 extension KeyStore {

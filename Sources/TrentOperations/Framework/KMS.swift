@@ -83,6 +83,13 @@ public final class KMS: Sendable {
         return parsed
     }
 
+    /// Development mode's reset: every key, alias and grant of every account and Region, and every cache.
+    public func reset() async throws {
+        try await store.deleteEverything()
+        unsealed.withLock { $0.removeAll() }
+        parsedKeys.withLock { $0.removeAll() }
+    }
+
     /// Forgets unsealed material (after a key is deleted, or on reset).
     func forgetMaterial(_ ids: [String]) {
         unsealed.withLock { cache in for id in ids { cache[id] = nil } }
