@@ -171,6 +171,19 @@ public final class SQLiteKeyStore: KeyStore {
         }
     }
 
+    /// Every account and Region that holds a key or an alias.
+    public func scopes() async throws -> [Scope] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT DISTINCT account, region FROM keys UNION SELECT DISTINCT account, region FROM aliases ORDER BY 1, 2"
+            ).compactMap { row in
+                guard let account = AccountID(row["account"]), let region = Region(row["region"]) else { return nil }
+                return Scope(account: account, region: region)
+            }
+        }
+    }
+
     public func deleteEverything() async throws {
         try await pool.write { db in
             for table in ["aliases", "key_grants", "key_tags", "key_materials", "keys"] {

@@ -166,3 +166,48 @@ def test_a_bad_seed_file_stops_start_up_and_writes_nothing(work):
         assert trent.client().list_keys()["Keys"] == []
     finally:
         trent.stop()
+
+
+def test_export_then_seed_reproduces_the_state(work):
+    data = os.path.join(work, "data")
+    first = Trent("--data-dir", data)
+    try:
+        kms = first.client()
+        plain = kms.create_key(Description="plain", Tags=[{"TagKey": "env", "TagValue": "test"}])["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName="alias/plain", TargetKeyId=plain)
+        kms.enable_key_rotation(KeyId=plain, RotationPeriodInDays=120)
+        kms.create_grant(KeyId=plain, GranteePrincipal="arn:aws:iam::111122223333:role/app", Operations=["Encrypt"])
+        signer = kms.create_key(KeySpec="ECC_NIST_P384", KeyUsage="SIGN_VERIFY", Description="signer")["KeyMetadata"]["KeyId"]
+        off = kms.create_key(Description="off")["KeyMetadata"]["KeyId"]
+        kms.disable_key(KeyId=off)
+        blob = kms.encrypt(KeyId=plain, Plaintext=b"exported")["CiphertextBlob"]
+        signature = kms.sign(KeyId=signer, Message=b"m", SigningAlgorithm="ECDSA_SHA_384")["Signature"]
+        def state(client):
+            fields = ["KeyId", "Arn", "Description", "KeySpec", "KeyUsage", "KeyState", "Enabled", "Origin", "MultiRegion"]
+            keys = sorted(k["KeyId"] for k in client.list_keys()["Keys"])
+            return {
+                "keys": [{f: client.describe_key(KeyId=k)["KeyMetadata"][f] for f in fields} for k in keys],
+                "aliases": sorted((a["AliasName"], a.get("TargetKeyId")) for a in client.list_aliases()["Aliases"]),
+                "tags": [client.list_resource_tags(KeyId=k)["Tags"] for k in keys],
+                "policies": [client.get_key_policy(KeyId=k, PolicyName="default")["Policy"] for k in keys],
+                "rotation": client.get_key_rotation_status(KeyId=plain)["RotationPeriodInDays"],
+                "grants": [g["Operations"] for g in client.list_grants(KeyId=plain)["Grants"]],
+            }
+        before = state(kms)
+    finally:
+        first.stop()
+    exported = os.path.join(work, "export.yaml")
+    result = subprocess.run([BINARY, "export", "--data-dir", data, "--include-key-material", "-o", exported],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert open(exported).read().startswith("# WARNING")
+    second = Trent("--in-memory", "--seed", exported)
+    try:
+        kms = second.client()
+        assert state(kms) == before
+        assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"exported"
+        assert kms.verify(KeyId=signer, Message=b"m", Signature=signature, SigningAlgorithm="ECDSA_SHA_384")["SignatureValid"]
+    finally:
+        second.stop()
+    without = subprocess.run([BINARY, "export", "--data-dir", data], capture_output=True, text=True)
+    assert without.returncode == 0 and "BackingKeys" not in without.stdout and "PRIVATE KEY" not in without.stdout

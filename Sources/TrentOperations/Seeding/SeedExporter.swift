@@ -1,0 +1,142 @@
+import Foundation
+import TrentCore
+import TrentCrypto
+
+/// Writes the keys, aliases, tags, policies, grants and rotation settings of a store as a seed file that
+/// `--seed` reads back. Key material is included only when asked: a file with it is as secret as the keys.
+public struct SeedExporter: Sendable {
+    let kms: KMS
+
+    public init(kms: KMS) { self.kms = kms }
+
+    public struct Document: Encodable {
+        var Version = 2
+        var Keys: [Key]
+        var Aliases: [Alias]
+    }
+
+    public struct Key: Encodable {
+        struct Metadata: Encodable {
+            var Description: String
+            var KeySpec: String
+            var KeyUsage: String
+            var Origin: String
+            var MultiRegion: Bool
+            var Enabled: Bool
+        }
+        struct Material: Encodable {
+            var BackingKeys: [String]?
+            var PrivateKeyPem: String?
+        }
+        struct TagEntry: Encodable {
+            var TagKey: String
+            var TagValue: String
+        }
+        struct Constraints: Encodable {
+            var EncryptionContextSubset: [String: String]?
+            var EncryptionContextEquals: [String: String]?
+        }
+        struct GrantEntry: Encodable {
+            var GranteePrincipal: String
+            var RetiringPrincipal: String?
+            var Operations: [String]
+            var Name: String?
+            var Constraints: Constraints?
+        }
+        var KeyId: String
+        var Account: String
+        var Region: String
+        var Metadata: Metadata
+        var Material: Material?
+        var Tags: [TagEntry]?
+        var Policy: String
+        var Grants: [GrantEntry]?
+        var RotationPeriodInDays: Int?
+        var NextKeyRotation: String?
+    }
+
+    public struct Alias: Encodable {
+        var AliasName: String
+        var TargetKeyId: String
+        var Account: String
+        var Region: String
+    }
+
+    /// Customer managed keys that are not pending deletion, with their aliases, in every scope given.
+    public func export(_ scopes: [Scope], includeKeyMaterial: Bool) async throws -> Document {
+        let now = kms.clock.now()
+        var keys: [Key] = []
+        var aliases: [Alias] = []
+        let formatter = ISO8601DateFormatter()
+        for scope in scopes {
+            let records = try await kms.store.keys(in: scope).filter {
+                $0.manager == .customer && $0.state != .pendingDeletion && !$0.isDeleted(at: now)
+            }
+            for r in records {
+                var material: Key.Material?
+                if includeKeyMaterial {
+                    material = try self.material(of: r)
+                }
+                keys.append(
+                    Key(
+                        KeyId: r.identity.id.rawValue, Account: scope.account.rawValue, Region: scope.region.rawValue,
+                        Metadata: .init(
+                            Description: r.description, KeySpec: r.spec.rawValue, KeyUsage: r.usage.rawValue,
+                            Origin: r.origin.rawValue, MultiRegion: r.multiRegion, Enabled: r.state != .disabled),
+                        Material: material, Tags: r.tags.isEmpty ? nil : r.tags.map { .init(TagKey: $0.key, TagValue: $0.value) },
+                        Policy: r.policy,
+                        Grants: r.grants.isEmpty
+                            ? nil
+                            : r.grants.map {
+                                .init(
+                                    GranteePrincipal: $0.granteePrincipal, RetiringPrincipal: $0.retiringPrincipal,
+                                    Operations: $0.operations, Name: $0.name,
+                                    Constraints: $0.contextSubset == nil && $0.contextEquals == nil
+                                        ? nil
+                                        : .init(
+                                            EncryptionContextSubset: $0.contextSubset, EncryptionContextEquals: $0.contextEquals))
+                            },
+                        RotationPeriodInDays: r.rotationPeriodDays,
+                        NextKeyRotation: r.nextRotationDate.map { formatter.string(from: $0) }))
+            }
+            let live = Set(records.map(\.identity.id))
+            for alias in try await kms.store.aliases(in: scope) where live.contains(alias.targetKeyID) {
+                aliases.append(
+                    Alias(
+                        AliasName: alias.name.rawValue, TargetKeyId: alias.targetKeyID.rawValue, Account: scope.account.rawValue,
+                        Region: scope.region.rawValue))
+            }
+        }
+        return Document(Keys: keys, Aliases: aliases)
+    }
+
+    private func material(of record: KeyRecord) throws -> Key.Material? {
+        if record.spec.keyPairType != nil {
+            guard record.spec != .mlDSA65 && record.spec != .mlDSA87 && record.spec != .mlDSA44,
+                let current = record.currentMaterial
+            else { return nil }
+            let der = try kms.material(current, of: record.identity).bytes
+            let lines = der.base64EncodedString().chunked(64)
+            return .init(
+                PrivateKeyPem: (["-----BEGIN PRIVATE KEY-----"] + lines + ["-----END PRIVATE KEY-----"]).joined(separator: "\n")
+                    + "\n")
+        }
+        let versions = try record.materials.sorted { $0.version < $1.version }.map {
+            try kms.material($0, of: record.identity).bytes.map { String(format: "%02x", $0) }.joined()
+        }
+        return versions.isEmpty ? nil : .init(BackingKeys: versions)
+    }
+}
+
+extension String {
+    fileprivate func chunked(_ size: Int) -> [String] {
+        var out: [String] = []
+        var index = startIndex
+        while index < endIndex {
+            let end = self.index(index, offsetBy: size, limitedBy: endIndex) ?? endIndex
+            out.append(String(self[index..<end]))
+            index = end
+        }
+        return out
+    }
+}
