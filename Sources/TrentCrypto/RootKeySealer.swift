@@ -21,6 +21,12 @@ public struct RootKeySealer: Sendable {
         return combined
     }
 
+    /// A keyed fingerprint of material (HMAC-SHA-256 under the root key, bound to an identity): lets Trent tell
+    /// whether re-imported key material is the same without keeping the material itself.
+    public func fingerprint(_ material: SecretBytes, boundTo identity: String) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: Data(identity.utf8) + material.bytes, using: key))
+    }
+
     public func open(_ sealed: Data, boundTo identity: String) throws -> SecretBytes {
         do {
             let box = try AES.GCM.SealedBox(combined: sealed)

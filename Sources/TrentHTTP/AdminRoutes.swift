@@ -22,11 +22,12 @@ enum AdminRoutes {
             kms.clock.advance(by: seconds)
             let deleted = try await DeletionSweeper(kms: kms).sweep()
             let rotated = try await AutomaticRotation(kms: kms).rotateDueKeys()
+            let expired = try await ImportedMaterialExpiry(kms: kms).expire()
             return json(
                 .ok,
                 [
                     "now": kms.clock.now().timeIntervalSince1970, "deletedKeys": deleted.map(\.description),
-                    "rotatedKeys": rotated.map(\.description),
+                    "rotatedKeys": rotated.map(\.description), "expiredMaterialKeys": expired.map(\.description),
                 ])
         }
         router.post("/admin/reset") { _, _ -> Response in

@@ -94,6 +94,13 @@ public final class SQLiteKeyStore: KeyStore {
                     CREATE INDEX keys_rotation ON keys (next_rotation_date) WHERE next_rotation_date IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("2026-11-v4-imported-material") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE keys ADD COLUMN material_valid_to REAL;
+                    ALTER TABLE keys ADD COLUMN import_fingerprint BLOB;
+                    """)
+        }
         return migrator
     }
 
@@ -168,6 +175,20 @@ public final class SQLiteKeyStore: KeyStore {
                 else { return nil }
                 return try Self.loadKey(db, KeyIdentity(scope: Scope(account: account, region: region), id: id))
             }
+        }
+    }
+
+    public func keysWithExpiringMaterial(before date: Date) async throws -> [KeyRecord] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT account, region, key_id FROM keys WHERE origin = 'EXTERNAL' AND material_valid_to <= ?",
+                arguments: [date.timeIntervalSince1970])
+            return try rows.compactMap { row in
+                guard let account = AccountID(row["account"]), let region = Region(row["region"]),
+                    let id = KeyID(row["key_id"])
+                else { return nil }
+                return try Self.loadKey(db, KeyIdentity(scope: Scope(account: account, region: region), id: id))
+            }.filter { $0.isMaterialExpired(at: date) }
         }
     }
 
@@ -273,14 +294,15 @@ public final class SQLiteKeyStore: KeyStore {
             r.description, r.spec.rawValue, r.usage.rawValue, r.origin.rawValue, r.manager.rawValue, r.state.rawValue,
             r.creationDate.timeIntervalSince1970, r.deletionDate?.timeIntervalSince1970, r.pendingWindowInDays,
             Int(r.currentVersion), r.multiRegion, r.policy, r.rotationPeriodDays, r.nextRotationDate?.timeIntervalSince1970,
+            r.materialValidTo?.timeIntervalSince1970, r.importFingerprint,
         ]
         if isNew {
             try db.execute(
                 sql: """
                     INSERT INTO keys (account, region, key_id, revision, description, key_spec, key_usage, origin,
                         key_manager, key_state, creation_date, deletion_date, pending_window_days, current_version,
-                        multi_region, policy, rotation_period_days, next_rotation_date)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        multi_region, policy, rotation_period_days, next_rotation_date, material_valid_to, import_fingerprint)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: StatementArguments(values))
         } else {
@@ -290,13 +312,25 @@ public final class SQLiteKeyStore: KeyStore {
                 sql: """
                     UPDATE keys SET revision = ?, description = ?, key_spec = ?, key_usage = ?, origin = ?,
                         key_manager = ?, key_state = ?, creation_date = ?, deletion_date = ?, pending_window_days = ?,
-                        current_version = ?, multi_region = ?, policy = ?, rotation_period_days = ?, next_rotation_date = ?
+                        current_version = ?, multi_region = ?, policy = ?, rotation_period_days = ?, next_rotation_date = ?,
+                        material_valid_to = ?, import_fingerprint = ?
                     WHERE account = ? AND region = ? AND key_id = ?
                     """,
                 arguments: StatementArguments(changed))
         }
         let args = key(r.identity)
-        // Material versions are only ever added: existing rows stay as they are.
+        // Material versions are added, never changed; imported material can be deleted as a whole.
+        if !isNew {
+            let kept = r.materials.map { Int($0.version) }
+            if kept.isEmpty {
+                try db.execute(sql: "DELETE FROM key_materials WHERE account = ? AND region = ? AND key_id = ?", arguments: args)
+            } else {
+                try db.execute(
+                    sql:
+                        "DELETE FROM key_materials WHERE account = ? AND region = ? AND key_id = ? AND version NOT IN (\(kept.map(String.init).joined(separator: ",")))",
+                    arguments: args)
+            }
+        }
         for m in r.materials {
             try db.execute(
                 sql: """
@@ -367,6 +401,7 @@ public final class SQLiteKeyStore: KeyStore {
         }
         let deletion: Double? = row["deletion_date"]
         let nextRotation: Double? = row["next_rotation_date"]
+        let validTo: Double? = row["material_valid_to"]
         return KeyRecord(
             identity: identity, revision: row["revision"], description: row["description"], spec: spec, usage: usage,
             origin: origin, manager: manager, state: state,

@@ -54,13 +54,17 @@ public struct KeyRecord: Sendable, Hashable {
     /// Automatic rotation: the period when enabled (nil when disabled) and the date of the next rotation.
     public var rotationPeriodDays: Int?
     public var nextRotationDate: Date?
+    /// Imported key material: when it expires (nil: it does not), and its keyed fingerprint, kept after the
+    /// material is deleted so that only the same material can be imported again.
+    public var materialValidTo: Date?
+    public var importFingerprint: Data?
 
     public init(
         identity: KeyIdentity, revision: Int = 0, description: String, spec: KeySpec, usage: KeyUsage,
         origin: KeyOrigin, manager: KeyManager, state: KeyState, creationDate: Date, deletionDate: Date? = nil,
         pendingWindowInDays: Int? = nil, materials: [SealedMaterial], currentVersion: UInt32, tags: [Tag] = [],
         multiRegion: Bool = false, policy: String, grants: [Grant] = [], rotationPeriodDays: Int? = nil,
-        nextRotationDate: Date? = nil
+        nextRotationDate: Date? = nil, materialValidTo: Date? = nil, importFingerprint: Data? = nil
     ) {
         self.identity = identity
         self.revision = revision
@@ -81,6 +85,13 @@ public struct KeyRecord: Sendable, Hashable {
         self.grants = grants
         self.rotationPeriodDays = rotationPeriodDays
         self.nextRotationDate = nextRotationDate
+        self.materialValidTo = materialValidTo
+        self.importFingerprint = importFingerprint
+    }
+
+    /// Whether imported material has expired at `now` (the key is then pending import again).
+    public func isMaterialExpired(at now: Date) -> Bool {
+        origin == .external && !materials.isEmpty && (materialValidTo.map { $0 <= now } ?? false)
     }
 
     /// Whether automatic rotation is due at `now`.

@@ -55,6 +55,9 @@ public final class CachedKeyStore: KeyStore {
     public func keysDueForRotation(before date: Date) async throws -> [KeyRecord] {
         try await base.keysDueForRotation(before: date)
     }
+    public func keysWithExpiringMaterial(before date: Date) async throws -> [KeyRecord] {
+        try await base.keysWithExpiringMaterial(before: date)
+    }
     public func ping() async throws { try await base.ping() }
     public func deleteEverything() async throws {
         try await base.deleteEverything()

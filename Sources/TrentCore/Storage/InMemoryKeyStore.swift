@@ -30,6 +30,10 @@ public final class InMemoryKeyStore: KeyStore {
         state.withLock { s in s.keys.values.filter { $0.isRotationDue(at: date) } }
     }
 
+    public func keysWithExpiringMaterial(before date: Date) async throws -> [KeyRecord] {
+        state.withLock { s in s.keys.values.filter { $0.isMaterialExpired(at: date) } }
+    }
+
     public func commit(_ changes: ChangeSet) async throws {
         try state.withLock { s throws(StoreError) in try s.apply(changes) }
     }

@@ -57,6 +57,8 @@ public protocol KeyStore: Sendable {
     func keysPendingDeletion(before date: Date) async throws -> [KeyRecord]
     /// Keys with automatic rotation due at or before `date`, in every scope.
     func keysDueForRotation(before date: Date) async throws -> [KeyRecord]
+    /// Keys whose imported material expires at or before `date`, in every scope.
+    func keysWithExpiringMaterial(before date: Date) async throws -> [KeyRecord]
     /// Applies the change set atomically; throws `StoreError.conflict` when a precondition no longer holds.
     func commit(_ changes: ChangeSet) async throws
     /// Cheap reachability probe for readiness checks.

@@ -227,6 +227,14 @@ public struct AsymmetricPrivateKey: Sendable {
         }
     }
 
+    /// RSA_AES_KEY_WRAP unwrapping (as KMS imports use it): the first modulus-length bytes are an RSAES-OAEP
+    /// encrypted ephemeral AES key, the rest the material wrapped under it with AES key wrap with padding.
+    public func unwrapRSAAESKeyWrap(_ wrapped: Data, padding: RSAPadding) throws(AsymmetricFailure) -> SecretBytes {
+        guard let bits = type.rsaBits, wrapped.count > bits / 8 else { throw .rejected }
+        let aesKey = try decrypt(wrapped.prefix(bits / 8), padding: padding)
+        return SecretBytes(try LibCrypto.aesKeyUnwrapWithPadding(key: aesKey.bytes, wrapped: Data(wrapped.dropFirst(bits / 8))))
+    }
+
     /// ECDH with a peer's SubjectPublicKeyInfo: the raw shared secret (the x coordinate), as AWS returns it.
     public func sharedSecret(withPeer peerDER: Data) throws(AsymmetricFailure) -> SecretBytes {
         // Only a named curve, and only this key's: explicit curve parameters (a classic way to smuggle in a

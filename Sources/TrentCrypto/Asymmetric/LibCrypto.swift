@@ -384,6 +384,41 @@ enum LibCrypto {
         return SecretBytes(Data(secret))
     }
 
+    // MARK: AES key wrap with padding (RFC 5649), for RSA_AES_KEY_WRAP imports
+
+    static func aesKeyUnwrapWithPadding(key: Data, wrapped: Data) throws(AsymmetricFailure) -> Data {
+        let name: String
+        switch key.count {
+        case 16: name = "AES-128-WRAP-PAD"
+        case 24: name = "AES-192-WRAP-PAD"
+        case 32: name = "AES-256-WRAP-PAD"
+        default: throw .rejected
+        }
+        guard wrapped.count >= 16, wrapped.count % 8 == 0, let cipher = EVP_CIPHER_fetch(nil, name, nil) else {
+            throw .rejected
+        }
+        defer { EVP_CIPHER_free(cipher) }
+        guard let ctx = EVP_CIPHER_CTX_new() else { throw .rejected }
+        defer { EVP_CIPHER_CTX_free(ctx) }
+        EVP_CIPHER_CTX_set_flags(ctx, Int32(EVP_CIPHER_CTX_FLAG_WRAP_ALLOW))
+        var out = [UInt8](repeating: 0, count: wrapped.count + 16)
+        var length: Int32 = 0
+        var final: Int32 = 0
+        let keyBytes = Array(key), input = Array(wrapped)
+        guard EVP_DecryptInit_ex2(ctx, cipher, keyBytes, nil, nil) == 1,
+            EVP_DecryptUpdate(ctx, &out, &length, input, Int32(input.count)) == 1
+        else {
+            ERR_clear_error()
+            throw .rejected
+        }
+        let ok = out.withUnsafeMutableBufferPointer { EVP_DecryptFinal_ex(ctx, $0.baseAddress! + Int(length), &final) }
+        guard ok == 1 else {
+            ERR_clear_error()
+            throw .rejected
+        }
+        return Data(out.prefix(Int(length + final)))
+    }
+
     // MARK: HMAC-SHA-224
 
     static func hmacSHA224(key: Data, message: Data) -> Data {

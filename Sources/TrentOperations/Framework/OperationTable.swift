@@ -12,7 +12,8 @@ public enum OperationTable {
         GenerateDataKeyWithoutPlaintext.self, GenerateRandom.self, GetKeyPolicy.self, ListAliases.self,
         ListKeyPolicies.self, PutKeyPolicy.self, CreateGrant.self, ListGrants.self, ListRetirableGrants.self,
         RetireGrant.self, RevokeGrant.self, EnableKeyRotation.self, DisableKeyRotation.self,
-        GetKeyRotationStatus.self, RotateKeyOnDemand.self, ListKeyRotations.self, ListKeys.self, ListResourceTags.self,
+        GetKeyRotationStatus.self, RotateKeyOnDemand.self, ListKeyRotations.self, GetParametersForImport.self,
+        ImportKeyMaterial.self, DeleteImportedKeyMaterial.self, ListKeys.self, ListResourceTags.self,
         ReEncrypt.self, ScheduleKeyDeletion.self,
         TagResource.self, UntagResource.self, UpdateAlias.self, UpdateKeyDescription.self,
     ]

@@ -33,8 +33,14 @@ extension Call {
         _ identity: KeyIdentity, for action: KMSAction, authorizeAs iamAction: String? = nil,
         contextMember: String = "EncryptionContext"
     ) async throws -> KeyRecord {
-        guard let record = try await store.key(identity), !record.isDeleted(at: now) else {
+        guard var record = try await store.key(identity), !record.isDeleted(at: now) else {
             throw KMSError.keyDoesNotExist(identity.arn)
+        }
+        if record.isMaterialExpired(at: now) {
+            // Expired imported material is gone at once, before the background pass removes it.
+            record.materials = []
+            record.currentVersion = 0
+            if record.state != .pendingDeletion { record.state = .pendingImport }
         }
         try await authorize(action, key: record, as: iamAction, contextMember: contextMember)
         if let refusal = record.state.refusal(of: action, arn: record.arn) { throw refusal }

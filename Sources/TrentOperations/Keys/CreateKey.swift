@@ -45,8 +45,11 @@ enum CreateKey: KMSOperation {
         guard spec.capabilities.usages.contains(usage) else {
             throw KMSError.validation("KeyUsage \(usage.rawValue) is not compatible with KeySpec \(spec.rawValue).")
         }
-        guard origin == .awsKMS else {
-            throw KMSError(.unsupportedOperation, "Trent does not support Origin \(origin.rawValue) yet.")
+        guard origin == .awsKMS || origin == .external else {
+            throw KMSError(.unsupportedOperation, "Trent does not support Origin \(origin.rawValue).")
+        }
+        if origin == .external && multiRegionRequested(request) {
+            throw KMSError(.unsupportedOperation, "Trent does not support multi-Region keys with imported key material.")
         }
         let multiRegion = request.MultiRegion ?? false
         let id =
@@ -58,11 +61,14 @@ enum CreateKey: KMSOperation {
         let tags = try TagRules.validate(request.Tags ?? [], existing: [])
         try call.finishDryRun(nil)
 
-        let material = try call.kms.newMaterial(
-            for: identity, version: 1, bytes: try newKeyMaterial(spec), at: call.now)
+        // EXTERNAL keys start without material, pending import.
+        let materials =
+            origin == .external
+            ? [] : [try call.kms.newMaterial(for: identity, version: 1, bytes: try newKeyMaterial(spec), at: call.now)]
         var record = KeyRecord(
             identity: identity, description: request.Description ?? "", spec: spec, usage: usage, origin: origin,
-            manager: .customer, state: .enabled, creationDate: call.now, materials: [material], currentVersion: 1,
+            manager: .customer, state: origin == .external ? .pendingImport : .enabled, creationDate: call.now,
+            materials: materials, currentVersion: origin == .external ? 0 : 1,
             tags: tags, multiRegion: multiRegion,
             policy: request.Policy ?? TrentCore.KeyPolicy.customerDefault(account: call.scope.account))
         try await call.store.commit(.key(.put(record, expectedRevision: nil)))
@@ -80,4 +86,6 @@ enum CreateKey: KMSOperation {
             throw KMSError(.unsupportedOperation, "Trent cannot create \(spec.rawValue) keys in this build: \(error)")
         }
     }
+
+    static func multiRegionRequested(_ request: Request) -> Bool { request.MultiRegion ?? false }
 }

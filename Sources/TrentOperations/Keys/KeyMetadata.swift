@@ -22,6 +22,8 @@ struct KeyMetadata: Codable, Sendable {
     var KeyUsage: String
     var KeyState: String
     var DeletionDate: Date?
+    var ValidTo: Date?
+    var ExpirationModel: String?
     var Origin: String
     var KeyManager: String
     var CustomerMasterKeySpec: String
@@ -47,6 +49,10 @@ struct KeyMetadata: Codable, Sendable {
         KeyState = r.state.rawValue
         DeletionDate = r.state == .pendingDeletion ? r.deletionDate : nil
         Origin = r.origin.rawValue
+        if r.origin == .external {
+            ExpirationModel = r.materialValidTo == nil ? "KEY_MATERIAL_DOES_NOT_EXPIRE" : "KEY_MATERIAL_EXPIRES"
+            ValidTo = r.materialValidTo
+        }
         KeyManager = r.manager.rawValue
         CustomerMasterKeySpec = r.spec.rawValue
         KeySpec = r.spec.rawValue

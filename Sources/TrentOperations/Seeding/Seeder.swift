@@ -161,6 +161,9 @@ public struct Seeder: Sendable {
                     for: identity, version: UInt32(index + 1), bytes: bytes, at: now, rotationType: index == 0 ? nil : "AUTOMATIC"
                 ))
         }
+        let fingerprint =
+            origin == .external && versions.count == 1
+            ? kms.sealer.fingerprint(versions[0], boundTo: identity.arn.description) : nil
         let tags = try TagRules.validate(
             (entry.Tags ?? []).map { WireTag(TagKey: $0.TagKey, TagValue: $0.TagValue) }, existing: [])
         var policy = KeyPolicy.customerDefault(account: scope.account)
@@ -179,7 +182,8 @@ public struct Seeder: Sendable {
             manager: .customer,
             state: materials.isEmpty ? .pendingImport : (entry.Metadata.Enabled == false ? .disabled : .enabled),
             creationDate: now, materials: materials, currentVersion: UInt32(materials.count), tags: tags,
-            multiRegion: entry.Metadata.MultiRegion ?? id.rawValue.hasPrefix("mrk-"), policy: policy)
+            multiRegion: entry.Metadata.MultiRegion ?? id.rawValue.hasPrefix("mrk-"), policy: policy,
+            importFingerprint: fingerprint)
         for grant in entry.Grants ?? [] {
             let invalid = grant.Operations.filter { !GrantRules.allowedOperations(record).contains($0) }
             guard invalid.isEmpty else {
