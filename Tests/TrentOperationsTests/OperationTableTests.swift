@@ -42,12 +42,7 @@ import TrentCore
     @Test func unimplementedOperationsSaySo() async {
         let h = Harness()
         await #expect(throws: KMSError(.unsupportedOperation, "")) {
-            try await h.call(
-                "GetParametersForImport",
-                [
-                    "KeyId": "1234abcd-12ab-34cd-56ef-1234567890ab", "WrappingAlgorithm": "RSAES_OAEP_SHA_256",
-                    "WrappingKeySpec": "RSA_2048",
-                ])
+            try await h.call("ReplicateKey", ["KeyId": "1234abcd-12ab-34cd-56ef-1234567890ab", "ReplicaRegion": "eu-west-1"])
         }
     }
 }
