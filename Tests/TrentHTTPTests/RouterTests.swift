@@ -133,3 +133,38 @@ import TrentOperations
         }
     }
 }
+
+/// A store that cannot be reached, for the readiness check.
+final class UnreachableStore: KeyStore {
+    func key(_ identity: KeyIdentity) async throws -> KeyRecord? { throw StoreError.unavailable("down") }
+    func keys(in scope: Scope) async throws -> [KeyRecord] { throw StoreError.unavailable("down") }
+    func alias(_ name: AliasName, in scope: Scope) async throws -> AliasRecord? { throw StoreError.unavailable("down") }
+    func aliases(in scope: Scope) async throws -> [AliasRecord] { throw StoreError.unavailable("down") }
+    func keysPendingDeletion(before date: Date) async throws -> [KeyRecord] { throw StoreError.unavailable("down") }
+    func keysDueForRotation(before date: Date) async throws -> [KeyRecord] { throw StoreError.unavailable("down") }
+    func keysWithExpiringMaterial(before date: Date) async throws -> [KeyRecord] { throw StoreError.unavailable("down") }
+    func commit(_ changes: ChangeSet) async throws { throw StoreError.unavailable("down") }
+    func ping() async throws { throw StoreError.unavailable("down") }
+    func deleteEverything() async throws { throw StoreError.unavailable("down") }
+}
+
+@Suite struct ReadinessTests {
+    @Test func readinessFailsAndRequestsTimeOutWhileStorageIsUnreachable() async throws {
+        let kms = KMS(
+            store: UnreachableStore(), sealer: try RootKeySealer(rootKey: RootKeySealer.generateRootKey()),
+            logger: Logger(label: "test"))
+        let app = TrentServer.application(
+            dispatcher: Dispatcher(kms: kms),
+            authentication: .development(CallerDefaults(account: AccountID("111122223333")!, region: Region("us-east-1")!)),
+            host: "127.0.0.1", port: 0, logger: Logger(label: "test"))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/ready", method: .get) { #expect($0.status == .serviceUnavailable) }
+            let headers: HTTPFields = [HTTPField.Name("X-Amz-Target")!: "TrentService.ListKeys"]
+            try await client.execute(uri: "/", method: .post, headers: headers, body: ByteBuffer(string: "{}")) { response in
+                let body = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+                #expect(body?["__type"] as? String == "DependencyTimeoutException")
+            }
+        }
+    }
+}
