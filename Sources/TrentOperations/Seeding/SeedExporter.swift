@@ -112,9 +112,11 @@ public struct SeedExporter: Sendable {
 
     private func material(of record: KeyRecord) throws -> Key.Material? {
         if record.spec.keyPairType != nil {
-            guard record.spec != .mlDSA65 && record.spec != .mlDSA87 && record.spec != .mlDSA44,
-                let current = record.currentMaterial
-            else { return nil }
+            guard let current = record.currentMaterial else { return nil }
+            if [.mlDSA44, .mlDSA65, .mlDSA87].contains(record.spec) {
+                let seed = try kms.material(current, of: record.identity).bytes
+                return .init(BackingKeys: [seed.map { String(format: "%02x", $0) }.joined()])
+            }
             let der = try kms.material(current, of: record.identity).bytes
             let lines = der.base64EncodedString().chunked(64)
             return .init(

@@ -134,7 +134,17 @@ public struct Seeder: Sendable {
         // Material versions: given ones (the last current), else a new one (unless EXTERNAL and none given).
         var materials: [SealedMaterial] = []
         var versions: [SecretBytes] = []
-        if let backing = material?.BackingKeys, !backing.isEmpty {
+        let isMLDSA = [.mlDSA44, .mlDSA65, .mlDSA87].contains(spec)
+        if isMLDSA, let backing = material?.BackingKeys, !backing.isEmpty {
+            // ML-DSA keys are their 32-byte FIPS 204 seed.
+            guard backing.count == 1, let seedBytes = Self.bytes(backing[0]), seedBytes.count == 32,
+                (try? AsymmetricPrivateKey(type: spec.keyPairType!, encoded: SecretBytes(seedBytes))) != nil
+            else {
+                throw SeedError(
+                    entry: "", problem: "an ML-DSA key takes one BackingKeys entry: its 32-byte seed in hex or base64")
+            }
+            versions = [SecretBytes(seedBytes)]
+        } else if let backing = material?.BackingKeys, !backing.isEmpty {
             guard spec.keyPairType == nil else {
                 throw SeedError(entry: "", problem: "BackingKeys are for symmetric and HMAC keys")
             }
