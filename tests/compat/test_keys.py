@@ -114,3 +114,8 @@ def test_rotation(kms):
     assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"before rotation"
     kms.disable_key_rotation(KeyId=key)
     assert not kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"]
+
+
+def test_no_custom_key_stores(kms):
+    assert kms.describe_custom_key_stores()["CustomKeyStores"] == []
+    assert error_of(kms.describe_custom_key_stores, CustomKeyStoreId="cks-1234567890abcdef0")[0] == "CustomKeyStoreNotFoundException"

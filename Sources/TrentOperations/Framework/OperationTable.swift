@@ -13,7 +13,8 @@ public enum OperationTable {
         ListKeyPolicies.self, PutKeyPolicy.self, CreateGrant.self, ListGrants.self, ListRetirableGrants.self,
         RetireGrant.self, RevokeGrant.self, EnableKeyRotation.self, DisableKeyRotation.self,
         GetKeyRotationStatus.self, RotateKeyOnDemand.self, ListKeyRotations.self, GetParametersForImport.self,
-        ImportKeyMaterial.self, DeleteImportedKeyMaterial.self, ListKeys.self, ListResourceTags.self,
+        ImportKeyMaterial.self, DeleteImportedKeyMaterial.self, DescribeCustomKeyStores.self, ListKeys.self,
+        ListResourceTags.self,
         ReEncrypt.self, ScheduleKeyDeletion.self,
         TagResource.self, UntagResource.self, UpdateAlias.self, UpdateKeyDescription.self,
     ]
