@@ -149,46 +149,28 @@ public final class SQLiteKeyStore: KeyStore {
     }
 
     public func keysPendingDeletion(before date: Date) async throws -> [KeyRecord] {
-        try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT account, region, key_id FROM keys WHERE key_state = 'PendingDeletion' AND deletion_date <= ?",
-                arguments: [date.timeIntervalSince1970])
-            return try rows.compactMap { row in
-                guard let account = AccountID(row["account"]), let region = Region(row["region"]),
-                    let id = KeyID(row["key_id"])
-                else { return nil }
-                return try Self.loadKey(db, KeyIdentity(scope: Scope(account: account, region: region), id: id))
-            }
-        }
+        try await keys(where: "key_state = 'PendingDeletion' AND deletion_date <= ?", date)
     }
 
     public func keysDueForRotation(before date: Date) async throws -> [KeyRecord] {
+        try await keys(where: "key_state = 'Enabled' AND rotation_period_days IS NOT NULL AND next_rotation_date <= ?", date)
+    }
+
+    public func keysWithExpiringMaterial(before date: Date) async throws -> [KeyRecord] {
+        try await keys(where: "origin = 'EXTERNAL' AND material_valid_to <= ?", date).filter { $0.isMaterialExpired(at: date) }
+    }
+
+    /// The keys of every scope matching a condition on one date, for the background passes.
+    private func keys(where condition: String, _ date: Date) async throws -> [KeyRecord] {
         try await pool.read { db in
             let rows = try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT account, region, key_id FROM keys WHERE key_state = 'Enabled' AND rotation_period_days IS NOT NULL AND next_rotation_date <= ?",
-                arguments: [date.timeIntervalSince1970])
+                db, sql: "SELECT account, region, key_id FROM keys WHERE \(condition)", arguments: [date.timeIntervalSince1970])
             return try rows.compactMap { row in
                 guard let account = AccountID(row["account"]), let region = Region(row["region"]),
                     let id = KeyID(row["key_id"])
                 else { return nil }
                 return try Self.loadKey(db, KeyIdentity(scope: Scope(account: account, region: region), id: id))
             }
-        }
-    }
-
-    public func keysWithExpiringMaterial(before date: Date) async throws -> [KeyRecord] {
-        try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT account, region, key_id FROM keys WHERE origin = 'EXTERNAL' AND material_valid_to <= ?",
-                arguments: [date.timeIntervalSince1970])
-            return try rows.compactMap { row in
-                guard let account = AccountID(row["account"]), let region = Region(row["region"]),
-                    let id = KeyID(row["key_id"])
-                else { return nil }
-                return try Self.loadKey(db, KeyIdentity(scope: Scope(account: account, region: region), id: id))
-            }.filter { $0.isMaterialExpired(at: date) }
         }
     }
 

@@ -89,6 +89,15 @@ public struct KeyRecord: Sendable, Hashable {
         self.importFingerprint = importFingerprint
     }
 
+    /// Imported material deleted or expired: the key has no material and waits for import again (a key pending
+    /// deletion stays so).
+    public mutating func dropImportedMaterial() {
+        materials = []
+        currentVersion = 0
+        materialValidTo = nil
+        if state != .pendingDeletion { state = .pendingImport }
+    }
+
     /// Whether imported material has expired at `now` (the key is then pending import again).
     public func isMaterialExpired(at now: Date) -> Bool {
         origin == .external && !materials.isEmpty && (materialValidTo.map { $0 <= now } ?? false)

@@ -125,10 +125,7 @@ enum DeleteImportedKeyMaterial: KMSOperation {
         let removed = record.currentMaterial?.materialID
         let revision = record.revision
         call.kms.forgetMaterial(record.materials.map(\.materialID))
-        record.materials = []
-        record.currentVersion = 0
-        record.materialValidTo = nil
-        if record.state == .enabled || record.state == .disabled { record.state = .pendingImport }
+        record.dropImportedMaterial()
         try await call.store.commit(.key(.put(record, expectedRevision: revision)))
         return Response(KeyId: record.arn.description, KeyMaterialId: removed)
     }
@@ -146,10 +143,7 @@ public struct ImportedMaterialExpiry: Sendable {
         for var record in try await kms.store.keysWithExpiringMaterial(before: now) where record.isMaterialExpired(at: now) {
             let revision = record.revision
             kms.forgetMaterial(record.materials.map(\.materialID))
-            record.materials = []
-            record.currentVersion = 0
-            record.materialValidTo = nil
-            if record.state != .pendingDeletion { record.state = .pendingImport }
+            record.dropImportedMaterial()
             do {
                 try await kms.store.commit(.key(.put(record, expectedRevision: revision)))
                 expired.append(record.arn)

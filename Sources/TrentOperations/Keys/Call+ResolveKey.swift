@@ -38,9 +38,7 @@ extension Call {
         }
         if record.isMaterialExpired(at: now) {
             // Expired imported material is gone at once, before the background pass removes it.
-            record.materials = []
-            record.currentVersion = 0
-            if record.state != .pendingDeletion { record.state = .pendingImport }
+            record.dropImportedMaterial()
         }
         try await authorize(action, key: record, as: iamAction, contextMember: contextMember)
         if let refusal = record.state.refusal(of: action, arn: record.arn) { throw refusal }
