@@ -1,4 +1,5 @@
 import Foundation
+import TrentCore
 import TrentCrypto
 
 /// Where the root key comes from: `--root-key-file`, else `TRENT_ROOT_KEY`, else (development mode) a key
@@ -23,7 +24,7 @@ enum RootKey {
             return (try decode(text, from: path), "development key \(path)")
         }
         let key = RootKeySealer.generateRootKey()
-        let hex = key.map { String(format: "%02x", $0) }.joined() + "\n"
+        let hex = Hex.encode(key) + "\n"
         guard FileManager.default.createFile(atPath: path, contents: Data(hex.utf8), attributes: [.posixPermissions: 0o600])
         else { throw Failure(description: "cannot write the development root key to \(path)") }
         return (key, "development key generated into \(path)")
@@ -32,18 +33,8 @@ enum RootKey {
     /// 32 bytes as 64 hex digits or as base64.
     static func decode(_ text: String, from source: String) throws -> Data {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.count == 64, let bytes = hex(trimmed) { return bytes }
+        if trimmed.count == 64, let bytes = Hex.decode(trimmed) { return bytes }
         if let data = Data(base64Encoded: trimmed), data.count == 32 { return data }
         throw Failure(description: "\(source) must hold a 256-bit root key as 64 hex digits or base64")
-    }
-
-    private static func hex(_ s: String) -> Data? {
-        var out = Data()
-        var chars = s.makeIterator()
-        while let a = chars.next(), let b = chars.next() {
-            guard let byte = UInt8(String([a, b]), radix: 16) else { return nil }
-            out.append(byte)
-        }
-        return out
     }
 }

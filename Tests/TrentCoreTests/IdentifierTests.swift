@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TrentCore
@@ -58,5 +59,22 @@ import Testing
         ])
         #expect(error.message.hasPrefix("2 validation errors detected: "))
         #expect(error.message.contains("; "))
+    }
+}
+
+@Suite struct EncodingTests {
+    @Test func hexRoundTripsAndRefusesNonHex() {
+        #expect(Hex.encode([0x00, 0x0f, 0xa5, 0xff]) == "000fa5ff")
+        #expect(Hex.decode("000FA5ff") == Data([0x00, 0x0f, 0xa5, 0xff]))
+        #expect(Hex.decode("abc") == nil)
+        #expect(Hex.decode("zz") == nil)
+        #expect(Hex.decode("１２") == nil)  // fullwidth digits are not hex
+    }
+
+    @Test func isoDatesInTheirCommonForms() {
+        #expect(ISO8601.parse("2019-09-12T15:19:21+00:00")?.timeIntervalSince1970 == 1_568_301_561)
+        #expect(ISO8601.parse("2019-09-12T15:19:21.500Z")?.timeIntervalSince1970 == 1_568_301_561.5)
+        #expect(ISO8601.parse("2019-09-12") != nil)
+        #expect(ISO8601.parse("yesterday") == nil)
     }
 }

@@ -48,6 +48,5 @@ import Testing
         #expect(caps.family == .symmetric)
         #expect(caps.usages == [.encryptDecrypt])
         #expect(caps.encryptionAlgorithms == [.symmetricDefault])
-        #expect(KeySpec.symmetricDefault.defaultUsage == .encryptDecrypt)
     }
 }

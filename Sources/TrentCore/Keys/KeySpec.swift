@@ -137,9 +137,4 @@ public enum KeySpec: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// The default usage when CreateKey names a spec and no usage (AWS requires one for asymmetric specs).
-    public var defaultUsage: KeyUsage? {
-        // AWS's CreateKey default is ENCRYPT_DECRYPT for every spec; a spec that cannot encrypt needs a KeyUsage.
-        capabilities.usages.contains(.encryptDecrypt) ? .encryptDecrypt : nil
-    }
 }

@@ -109,15 +109,7 @@ public struct ConditionOperator: Sendable, Equatable {
 
     /// Dates as ISO 8601 or as epoch seconds, compared as epoch seconds.
     static func date(_ text: String) -> Double? {
-        if let epoch = Double(text) { return epoch }
-        let formatter = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [
-            [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate],
-        ] {
-            formatter.formatOptions = options
-            if let date = formatter.date(from: text) { return date.timeIntervalSince1970 }
-        }
-        return nil
+        Double(text) ?? ISO8601.parse(text)?.timeIntervalSince1970
     }
 }
 

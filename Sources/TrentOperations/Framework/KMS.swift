@@ -30,7 +30,7 @@ public final class KMS: Sendable {
     func newMaterial(
         for identity: KeyIdentity, version: UInt32, bytes: SecretBytes, at date: Date, rotationType: String? = nil
     ) throws -> SealedMaterial {
-        let materialID = SecureRandom.bytes(32).map { String(format: "%02x", $0) }.joined()
+        let materialID = Hex.encode(SecureRandom.bytes(32))
         let sealed = try sealer.seal(bytes, boundTo: Self.sealingIdentity(identity, materialID: materialID))
         return SealedMaterial(
             version: version, materialID: materialID, sealed: sealed, createdAt: date, rotationType: rotationType)

@@ -54,7 +54,7 @@ enum CreateGrant: KMSOperation {
         {
             return Response(GrantToken: existing.token, GrantId: existing.grantID)  // idempotent by Name
         }
-        let grantID = SecureRandom.bytes(32).map { String(format: "%02x", $0) }.joined()
+        let grantID = Hex.encode(SecureRandom.bytes(32))
         let grant = Grant(
             grantID: grantID, token: GrantRules.newToken(for: record, grantID: grantID), name: request.Name,
             granteePrincipal: request.GranteePrincipal, retiringPrincipal: request.RetiringPrincipal,

@@ -62,7 +62,7 @@ enum GrantRules {
     ]
 
     static func newToken(for record: KeyRecord, grantID: String) -> String {
-        let nonce = SecureRandom.bytes(16).map { String(format: "%02x", $0) }.joined()
+        let nonce = Hex.encode(SecureRandom.bytes(16))
         return Data("trent-grant|\(record.arn)|\(grantID)|\(nonce)".utf8).base64EncodedString()
     }
 

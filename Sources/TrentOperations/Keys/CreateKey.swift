@@ -48,12 +48,12 @@ enum CreateKey: KMSOperation {
         guard origin == .awsKMS || origin == .external else {
             throw KMSError(.unsupportedOperation, "Trent does not support Origin \(origin.rawValue).")
         }
-        if origin == .external && multiRegionRequested(request) {
+        let multiRegion = request.MultiRegion ?? false
+        if origin == .external && multiRegion {
             throw KMSError(.unsupportedOperation, "Trent does not support multi-Region keys with imported key material.")
         }
-        let multiRegion = request.MultiRegion ?? false
         let id =
-            multiRegion ? KeyID("mrk-" + SecureRandom.bytes(16).map { String(format: "%02x", $0) }.joined())! : KeyID.random()
+            multiRegion ? KeyID("mrk-" + Hex.encode(SecureRandom.bytes(16)))! : KeyID.random()
         let identity = KeyIdentity(scope: call.scope, id: id)
         if let policy = request.Policy {
             try call.checkNewKeyPolicy(policy, for: identity.arn, bypass: request.BypassPolicyLockoutSafetyCheck ?? false)
@@ -86,6 +86,4 @@ enum CreateKey: KMSOperation {
             throw KMSError(.unsupportedOperation, "Trent cannot create \(spec.rawValue) keys in this build: \(error)")
         }
     }
-
-    static func multiRegionRequested(_ request: Request) -> Bool { request.MultiRegion ?? false }
 }

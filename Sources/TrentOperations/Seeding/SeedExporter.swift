@@ -115,7 +115,7 @@ public struct SeedExporter: Sendable {
             guard let current = record.currentMaterial else { return nil }
             if [.mlDSA44, .mlDSA65, .mlDSA87].contains(record.spec) {
                 let seed = try kms.material(current, of: record.identity).bytes
-                return .init(BackingKeys: [seed.map { String(format: "%02x", $0) }.joined()])
+                return .init(BackingKeys: [Hex.encode(seed)])
             }
             let der = try kms.material(current, of: record.identity).bytes
             let lines = der.base64EncodedString().chunked(64)
@@ -124,7 +124,7 @@ public struct SeedExporter: Sendable {
                     + "\n")
         }
         let versions = try record.materials.sorted { $0.version < $1.version }.map {
-            try kms.material($0, of: record.identity).bytes.map { String(format: "%02x", $0) }.joined()
+            Hex.encode(try kms.material($0, of: record.identity).bytes)
         }
         return versions.isEmpty ? nil : .init(BackingKeys: versions)
     }

@@ -200,7 +200,7 @@ public struct Seeder: Sendable {
                 throw SeedError(
                     entry: "", problem: "grant operations \(invalid.joined(separator: ", ")) are not valid for this key")
             }
-            let grantID = SecureRandom.bytes(32).map { String(format: "%02x", $0) }.joined()
+            let grantID = Hex.encode(SecureRandom.bytes(32))
             record.grants.append(
                 Grant(
                     grantID: grantID, token: GrantRules.newToken(for: record, grantID: grantID), name: grant.Name,
@@ -217,7 +217,7 @@ public struct Seeder: Sendable {
             }
             record.rotationPeriodDays = period
             if let text = entry.NextKeyRotation {
-                guard let date = Self.date(text) else {
+                guard let date = ISO8601.parse(text) else {
                     throw SeedError(entry: "", problem: "NextKeyRotation must be an ISO 8601 date, such as 2026-01-01T00:00:00Z")
                 }
                 record.nextRotationDate = date
@@ -228,29 +228,9 @@ public struct Seeder: Sendable {
         return record
     }
 
+    /// Key bytes written as hex or as base64.
     static func bytes(_ text: String) -> Data? {
         let t = text.trimmingCharacters(in: .whitespaces)
-        if t.count % 2 == 0, t.allSatisfy(\.isHexDigit) {
-            var data = Data()
-            var index = t.startIndex
-            while index < t.endIndex {
-                let next = t.index(index, offsetBy: 2)
-                data.append(UInt8(t[index..<next], radix: 16)!)
-                index = next
-            }
-            return data
-        }
-        return Data(base64Encoded: t)
-    }
-
-    static func date(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [
-            [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate],
-        ] {
-            formatter.formatOptions = options
-            if let date = formatter.date(from: text) { return date }
-        }
-        return nil
+        return Hex.decode(t) ?? Data(base64Encoded: t)
     }
 }
