@@ -64,8 +64,10 @@ extension Call {
         // ReEncrypt needs kms:ReEncryptFrom on its source key, judged on the source's encryption context.
         let iamAction = action == .reEncrypt ? "kms:ReEncryptFrom" : nil
         let contextMember = action == .reEncrypt ? "SourceEncryptionContext" : "EncryptionContext"
+        var named: KeyRecord?
         if let keyID {
             let record = try await resolveKey(keyID, for: action, authorizeAs: iamAction, contextMember: contextMember)
+            named = record
             if record.family == .asymmetric {
                 try requireUsage(record, .encryptDecrypt, for: action)
                 let algorithm = try encryptionAlgorithm(raw, for: record)
@@ -82,7 +84,7 @@ extension Call {
             }
         }
         let (record, plaintext, material) = try await openSymmetric(
-            blob, expectedKeyID: keyID, context: context, algorithm: raw, for: action, authorizeAs: iamAction,
+            blob, expected: named, context: context, algorithm: raw, for: action, authorizeAs: iamAction,
             contextMember: contextMember)
         return (record, plaintext, material, .symmetricDefault)
     }

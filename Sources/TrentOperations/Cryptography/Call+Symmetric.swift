@@ -23,28 +23,32 @@ extension Call {
 
     /// Decryption of a Trent ciphertext blob: finds the key the blob names (checking a KeyId if one was given),
     /// the material version that made it, and authenticates blob and context.
+    /// `expected`: the key the request named, already resolved, authorized and state-checked; the blob must
+    /// name the same key. Without it the blob's key is looked up, authorized and checked here.
     func openSymmetric(
-        _ blob: Data, expectedKeyID: String?, context: [String: String]?, algorithm: String?, for action: KMSAction,
+        _ blob: Data, expected: KeyRecord?, context: [String: String]?, algorithm: String?, for action: KMSAction,
         authorizeAs iamAction: String? = nil, contextMember: String = "EncryptionContext"
     ) async throws -> (KeyRecord, Data, SealedMaterial) {
         if let algorithm, algorithm != EncryptionAlgorithm.symmetricDefault.rawValue {
             throw KMSError(.invalidCiphertext, "")
         }
         let parsed = try CiphertextBlob(parsing: blob)
-        if let expectedKeyID {
-            let expected = try await resolveKey(
-                expectedKeyID, for: action, authorizeAs: iamAction, contextMember: contextMember)
+        let record: KeyRecord
+        if let expected {
             guard expected.identity == parsed.identity else {
                 throw KMSError(
                     .incorrectKey,
                     "The key ID in the request does not identify a CMK that can perform this operation.")
             }
+            record = expected
+        } else {
+            guard parsed.identity.scope.region == scope.region,
+                let found = try await store.key(parsed.identity), !found.isDeleted(at: now)
+            else { throw KMSError.invalidCiphertext() }
+            try await authorize(action, key: found, as: iamAction, contextMember: contextMember)
+            if let refusal = found.state.refusal(of: action, arn: found.arn) { throw refusal }
+            record = found
         }
-        guard parsed.identity.scope.region == scope.region,
-            let record = try await store.key(parsed.identity), !record.isDeleted(at: now)
-        else { throw KMSError.invalidCiphertext() }
-        try await authorize(action, key: record, as: iamAction, contextMember: contextMember)
-        if let refusal = record.state.refusal(of: action, arn: record.arn) { throw refusal }
         try requireUsage(record, .encryptDecrypt, for: action)
         guard let material = record.material(version: parsed.materialVersion) else { throw KMSError.invalidCiphertext() }
         let clear = try kms.material(material, of: record.identity)
