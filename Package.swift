@@ -23,10 +23,15 @@ let package = Package(
     targets: [
         .target(name: "TrentCore", swiftSettings: strict),
         .systemLibrary(name: "CSystemCrypto", providers: [.apt(["libssl-dev", "libsodium-dev"])]),
+        // ML-DSA-44 and signing over μ from the BoringSSL inside swift-crypto; its own module because BoringSSL's and
+        // the system OpenSSL's headers declare the same C types differently and cannot share one Swift module.
+        .target(
+            name: "TrentMLDSA", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict + [.unsafeFlags(["-enable-library-evolution"])]),
         .target(
             name: "TrentCrypto",
             dependencies: [
-                "CSystemCrypto",
+                "CSystemCrypto", "TrentMLDSA",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

@@ -10,23 +10,19 @@ func hex(_ s: String) -> Data {
     return data
 }
 
-/// The key types this build can create (ML-DSA-44 and Ed25519ph need a newer libcrypto than some systems have).
-let creatable = AsymmetricKeyType.allCases.filter { (try? AsymmetricPrivateKey.generate($0)) != nil }
-
 @Suite struct AsymmetricKeyTests {
-    @Test func everyTypeThatSwiftCryptoOrLibcryptoOffersIsCreatable() {
-        for type: AsymmetricKeyType in [
-            .rsa2048, .rsa3072, .rsa4096, .p256, .p384, .p521, .secp256k1, .ed25519, .sm2, .mlDSA65, .mlDSA87,
-        ] {
-            #expect(creatable.contains(type), "\(type)")
-        }
+    @Test(arguments: AsymmetricKeyType.allCases)
+    func everyTypeIsCreatable(_ type: AsymmetricKeyType) throws {
+        let key = try AsymmetricPrivateKey.generate(type)
+        #expect(key.type == type)
+        #expect(try !key.publicKeyDER().isEmpty)
     }
 
     @Test(arguments: [
         (AsymmetricKeyType.rsa2048, SignatureScheme.rsaPSS(.sha256)), (.rsa3072, .rsaPSS(.sha384)), (.rsa4096, .rsaPSS(.sha512)),
         (.rsa2048, .rsaPKCS1v15(.sha256)), (.rsa2048, .rsaPKCS1v15(.sha384)), (.rsa2048, .rsaPKCS1v15(.sha512)),
         (.p256, .ecdsa(.sha256)), (.p384, .ecdsa(.sha384)), (.p521, .ecdsa(.sha512)), (.secp256k1, .ecdsa(.sha256)),
-        (.sm2, .sm2), (.ed25519, .ed25519), (.mlDSA65, .mlDSA), (.mlDSA87, .mlDSA),
+        (.sm2, .sm2), (.ed25519, .ed25519), (.mlDSA44, .mlDSA), (.mlDSA65, .mlDSA), (.mlDSA87, .mlDSA),
     ])
     func signsAndVerifiesMessages(_ type: AsymmetricKeyType, _ scheme: SignatureScheme) throws {
         let key = try AsymmetricPrivateKey.generate(type)

@@ -10,8 +10,8 @@ import TrentCore
     static let signingSpecs: [(String, [String])] = [
         ("RSA_2048", ["RSASSA_PSS_SHA_256", "RSASSA_PKCS1_V1_5_SHA_512"]), ("ECC_NIST_P256", ["ECDSA_SHA_256"]),
         ("ECC_NIST_P384", ["ECDSA_SHA_384"]), ("ECC_NIST_P521", ["ECDSA_SHA_512"]), ("ECC_SECG_P256K1", ["ECDSA_SHA_256"]),
-        ("ECC_NIST_EDWARDS25519", ["ED25519_SHA_512"]), ("SM2", ["SM2DSA"]), ("ML_DSA_65", ["ML_DSA_SHAKE_256"]),
-        ("ML_DSA_87", ["ML_DSA_SHAKE_256"]),
+        ("ECC_NIST_EDWARDS25519", ["ED25519_SHA_512"]), ("SM2", ["SM2DSA"]), ("ML_DSA_44", ["ML_DSA_SHAKE_256"]),
+        ("ML_DSA_65", ["ML_DSA_SHAKE_256"]), ("ML_DSA_87", ["ML_DSA_SHAKE_256"]),
     ]
 
     @Test(arguments: signingSpecs)
@@ -63,6 +63,47 @@ import TrentCore
                 "Sign",
                 ["KeyId": id, "Message": Data(count: 64).b64, "MessageType": "EXTERNAL_MU", "SigningAlgorithm": "ECDSA_SHA_256"])
         }
+    }
+
+    /// AWS's MessageType rules for Ed25519: the pure algorithm signs RAW messages only, the prehash one a 64-byte
+    /// DIGEST only (which it still hashes, as HashEdDSA does).
+    @Test func ed25519MessageTypes() async throws {
+        let id = try await h.createKey(["KeySpec": "ECC_NIST_EDWARDS25519", "KeyUsage": "SIGN_VERIFY"])
+        let digest = Data(repeating: 7, count: 64).b64
+        for (message, type, algorithm) in [
+            (Data("m".utf8).b64, "RAW", "ED25519_PH_SHA_512"), (digest, "DIGEST", "ED25519_SHA_512"),
+            (Data(count: 32).b64, "DIGEST", "ED25519_PH_SHA_512"), (digest, "EXTERNAL_MU", "ED25519_PH_SHA_512"),
+        ] {
+            await #expect(throws: KMSError(.validation, ""), "\(type) \(algorithm)") {
+                try await h.call(
+                    "Sign", ["KeyId": id, "Message": message, "MessageType": type, "SigningAlgorithm": algorithm])
+            }
+        }
+        let request: [String: Any] = [
+            "KeyId": id, "Message": digest, "MessageType": "DIGEST", "SigningAlgorithm": "ED25519_PH_SHA_512",
+        ]
+        let signed = try await h.call("Sign", request)
+        var verify = request
+        verify["Signature"] = signed["Signature"]!
+        #expect(try await h.call("Verify", verify)["SignatureValid"] as? Bool == true)
+    }
+
+    @Test(arguments: ["ML_DSA_44", "ML_DSA_65", "ML_DSA_87"])
+    func mlDSAExternalMu(_ spec: String) async throws {
+        let id = try await h.createKey(["KeySpec": spec, "KeyUsage": "SIGN_VERIFY"])
+        let mu = Data((0..<64).map { UInt8($0) }).b64
+        let request: [String: Any] = [
+            "KeyId": id, "Message": mu, "MessageType": "EXTERNAL_MU", "SigningAlgorithm": "ML_DSA_SHAKE_256",
+        ]
+        let signed = try await h.call("Sign", request)
+        var verify = request
+        verify["Signature"] = signed["Signature"]!
+        #expect(try await h.call("Verify", verify)["SignatureValid"] as? Bool == true)
+        verify["Message"] = Data(repeating: 1, count: 64).b64
+        await #expect(throws: KMSError(.invalidSignatureValue, "")) { try await h.call("Verify", verify) }
+        var short = request
+        short["Message"] = Data(count: 32).b64
+        await #expect(throws: KMSError(.validation, "")) { try await h.call("Sign", short) }
     }
 
     @Test func wrongUsageOrAlgorithmIsInvalidKeyUsage() async throws {

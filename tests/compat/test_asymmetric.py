@@ -1,11 +1,12 @@
 """Asymmetric and HMAC keys, checked outside Trent: signatures verified, ciphertexts made and shared secrets
-computed with Python's `cryptography` package (and the `openssl` command for SM2, which it lacks)."""
+computed with Python's `cryptography` package (the `openssl` command for SM2 and PyNaCl for Ed25519ph, which it lacks)."""
 import hashlib
 import hmac
 import os
 import subprocess
 import tempfile
 
+import nacl.bindings
 import pytest
 from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes, serialization
@@ -69,11 +70,33 @@ def test_ed25519(kms):
     public_key(kms, key_id).verify(signature, MESSAGE)
 
 
-@pytest.mark.parametrize("spec", ["ML_DSA_65", "ML_DSA_87"])
+ML_DSA_PUBLIC_KEY_BYTES = {"ML_DSA_44": 1312, "ML_DSA_65": 1952, "ML_DSA_87": 2592}
+
+
+@pytest.mark.parametrize("spec", sorted(ML_DSA_PUBLIC_KEY_BYTES))
 def test_ml_dsa(kms, spec):
     key_id = kms.create_key(KeySpec=spec, KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
     signature = kms.sign(KeyId=key_id, Message=MESSAGE, SigningAlgorithm="ML_DSA_SHAKE_256")["Signature"]
     public_key(kms, key_id).verify(signature, MESSAGE)
+
+
+@pytest.mark.parametrize("spec", sorted(ML_DSA_PUBLIC_KEY_BYTES))
+def test_ml_dsa_external_mu(kms, spec):
+    """FIPS 204's μ computed by the caller (hashlib's SHAKE256): a signature over μ is a signature over the message."""
+    key_id = kms.create_key(KeySpec=spec, KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    raw = kms.get_public_key(KeyId=key_id)["PublicKey"][-ML_DSA_PUBLIC_KEY_BYTES[spec]:]
+    mu = hashlib.shake_256(hashlib.shake_256(raw).digest(64) + b"\x00\x00" + MESSAGE).digest(64)
+    sign = dict(KeyId=key_id, SigningAlgorithm="ML_DSA_SHAKE_256")
+    over_mu = kms.sign(Message=mu, MessageType="EXTERNAL_MU", **sign)["Signature"]
+    public_key(kms, key_id).verify(over_mu, MESSAGE)
+    assert kms.verify(Message=mu, MessageType="EXTERNAL_MU", Signature=over_mu, **sign)["SignatureValid"]
+    assert kms.verify(Message=MESSAGE, Signature=over_mu, **sign)["SignatureValid"]
+    over_message = kms.sign(Message=MESSAGE, **sign)["Signature"]
+    assert kms.verify(Message=mu, MessageType="EXTERNAL_MU", Signature=over_message, **sign)["SignatureValid"]
+    other_mu = bytes([mu[0] ^ 1]) + mu[1:]
+    assert code_of(kms.verify, Message=other_mu, MessageType="EXTERNAL_MU", Signature=over_mu,
+                   **sign) == "KMSInvalidSignatureException"
+    assert code_of(kms.sign, Message=mu[:63], MessageType="EXTERNAL_MU", **sign) == "ValidationException"
 
 
 def openssl(*args, data=None):
@@ -154,20 +177,22 @@ def test_hmac(kms, spec, algorithm, name):
     assert hmac.compare_digest(mac, mac)
 
 
-def test_ed25519ph_round_trips_and_refuses_digests(kms):
-    # Python's cryptography has no Ed25519ph; the RFC 8032 vector is pinned in the Swift tests.
+def test_ed25519ph_signs_a_digest_as_aws_does(kms):
+    """AWS: ED25519_PH_SHA_512 requires MessageType DIGEST and still applies HashEdDSA's SHA-512 prehash to it, so the
+    64 bytes are the message of Ed25519ph. Checked outside with PyNaCl's own libsodium (cryptography has no Ed25519ph)."""
     key_id = kms.create_key(KeySpec="ECC_NIST_EDWARDS25519", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
-    signature = kms.sign(KeyId=key_id, Message=MESSAGE, SigningAlgorithm="ED25519_PH_SHA_512")["Signature"]
-    assert kms.verify(KeyId=key_id, Message=MESSAGE, Signature=signature, SigningAlgorithm="ED25519_PH_SHA_512")["SignatureValid"]
-    assert code_of(kms.verify, KeyId=key_id, Message=MESSAGE, Signature=signature,
-                   SigningAlgorithm="ED25519_SHA_512") == "KMSInvalidSignatureException"
     digest = hashlib.sha512(MESSAGE).digest()
+    sign = dict(KeyId=key_id, SigningAlgorithm="ED25519_PH_SHA_512")
+    signature = kms.sign(Message=digest, MessageType="DIGEST", **sign)["Signature"]
+    assert kms.verify(Message=digest, MessageType="DIGEST", Signature=signature, **sign)["SignatureValid"]
+    raw = public_key(kms, key_id).public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    state = nacl.bindings.crypto_sign_ed25519ph_state()
+    nacl.bindings.crypto_sign_ed25519ph_update(state, digest)
+    assert nacl.bindings.crypto_sign_ed25519ph_final_verify(state, signature, raw)
+
+    assert code_of(kms.sign, Message=MESSAGE, **sign) == "ValidationException"
+    assert code_of(kms.sign, Message=digest[:32], MessageType="DIGEST", **sign) == "ValidationException"
     assert code_of(kms.sign, KeyId=key_id, Message=digest, MessageType="DIGEST",
-                   SigningAlgorithm="ED25519_PH_SHA_512") == "UnsupportedOperationException"
-
-
-def test_ml_dsa_44_says_what_it_needs(kms):
-    # ML-DSA-44 needs OpenSSL 3.5 (swift-crypto exposes only ML-DSA-65 and -87).
-    version = subprocess.run(["openssl", "version"], capture_output=True, text=True).stdout
-    if version.startswith("OpenSSL 3.") and int(version.split(".")[1]) < 5:
-        assert code_of(kms.create_key, KeySpec="ML_DSA_44", KeyUsage="SIGN_VERIFY") == "UnsupportedOperationException"
+                   SigningAlgorithm="ED25519_SHA_512") == "ValidationException"
+    assert code_of(kms.verify, Message=bytes(64), MessageType="DIGEST", Signature=signature,
+                   **sign) == "KMSInvalidSignatureException"

@@ -81,6 +81,9 @@ def every_spec_seed():
               "  - KeyId: 00000000-0000-4000-8000-000000000012",
               "    Metadata: {KeySpec: ML_DSA_65, KeyUsage: SIGN_VERIFY}",
               "    Material: {BackingKeys: [" + os.urandom(32).hex() + "]}",
+              "  - KeyId: 00000000-0000-4000-8000-000000000013",
+              "    Metadata: {KeySpec: ML_DSA_44, KeyUsage: SIGN_VERIFY}",
+              "    Material: {BackingKeys: [" + os.urandom(32).hex() + "]}",
               "Aliases:", "  - {AliasName: alias/seeded, TargetKeyId: 00000000-0000-4000-8000-000000000010}"]
     return "\n".join(lines) + "\n"
 
@@ -130,10 +133,11 @@ def test_fixed_material_gives_the_same_keys_on_two_servers(work):
             signature = ka.sign(KeyId=key, Message=b"m", SigningAlgorithm=algorithm)["Signature"]
             assert kb.verify(KeyId=key, Message=b"m", Signature=signature, SigningAlgorithm=algorithm)["SignatureValid"]
             assert ka.get_public_key(KeyId=key)["PublicKey"] == kb.get_public_key(KeyId=key)["PublicKey"]
-        mldsa = "00000000-0000-4000-8000-000000000012"
-        signature = ka.sign(KeyId=mldsa, Message=b"m", SigningAlgorithm="ML_DSA_SHAKE_256")["Signature"]
-        assert kb.verify(KeyId=mldsa, Message=b"m", Signature=signature, SigningAlgorithm="ML_DSA_SHAKE_256")["SignatureValid"]
-        assert ka.get_public_key(KeyId=mldsa)["PublicKey"] == kb.get_public_key(KeyId=mldsa)["PublicKey"]
+        for mldsa in ["00000000-0000-4000-8000-000000000012", "00000000-0000-4000-8000-000000000013"]:
+            signature = ka.sign(KeyId=mldsa, Message=b"m", SigningAlgorithm="ML_DSA_SHAKE_256")["Signature"]
+            assert kb.verify(KeyId=mldsa, Message=b"m", Signature=signature,
+                             SigningAlgorithm="ML_DSA_SHAKE_256")["SignatureValid"]
+            assert ka.get_public_key(KeyId=mldsa)["PublicKey"] == kb.get_public_key(KeyId=mldsa)["PublicKey"]
         other_a = a.client(access_key="444455556666", region="eu-west-1")
         other_b = b.client(access_key="444455556666", region="eu-west-1")
         mac = other_a.generate_mac(KeyId="00000000-0000-4000-8000-000000000011", Message=b"m", MacAlgorithm="HMAC_SHA_256")["Mac"]

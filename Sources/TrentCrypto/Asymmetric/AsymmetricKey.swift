@@ -82,7 +82,9 @@ public struct AsymmetricPrivateKey: Sendable {
             case .mlDSA87:
                 let key = try MLDSA87.PrivateKey(seedRepresentation: bytes, publicKey: nil)
                 (parsed, spki) = (.mlDSA87(key), DER.spki(oid: OID.mlDSA87, publicKey: Array(key.publicKey.rawRepresentation)))
-            case .secp256k1, .sm2, .mlDSA44:
+            case .mlDSA44:
+                (parsed, spki) = (nil, DER.spki(oid: OID.mlDSA44, publicKey: try MLDSA.publicKey(type, seed: bytes)))
+            case .secp256k1, .sm2:
                 (parsed, spki) = (nil, try LibCrypto.publicKeyDER(type, privateKey: bytes))
             }
         } catch let failure as AsymmetricFailure {
@@ -118,7 +120,8 @@ public struct AsymmetricPrivateKey: Sendable {
                     privateKey: DER.octetString(Array(Curve25519.Signing.PrivateKey().rawRepresentation)))
             case .mlDSA65: encoded = try MLDSA65.PrivateKey().seedRepresentation
             case .mlDSA87: encoded = try MLDSA87.PrivateKey().seedRepresentation
-            case .secp256k1, .sm2, .mlDSA44:
+            case .mlDSA44: encoded = MLDSA.generateSeed()
+            case .secp256k1, .sm2:
                 encoded = try LibCrypto.generate(type)
             }
         } catch let failure as AsymmetricFailure {
@@ -174,8 +177,9 @@ public struct AsymmetricPrivateKey: Sendable {
                 return try key.signature(for: m)
             case (.mlDSA87(let key), .mlDSA, .message(let m)):
                 return try key.signature(for: m)
-            case (nil, .ecdsa(.sha256), _) where type == .secp256k1, (nil, .sm2, _) where type == .sm2,
-                (nil, .mlDSA, _) where type == .mlDSA44:
+            case (nil, .mlDSA, .message) where type == .mlDSA44, (_, .mlDSA, .externalMu):
+                return try MLDSA.sign(type, seed: encoded.bytes, input)
+            case (nil, .ecdsa(.sha256), _) where type == .secp256k1, (nil, .sm2, _) where type == .sm2:
                 return try LibCrypto.sign(type, input, scheme: scheme, privateKey: encoded.bytes)
             default:
                 throw AsymmetricFailure.unsupported("\(scheme) with \(type.rawValue) over \(input.kind)")

@@ -49,7 +49,14 @@ public struct AsymmetricPublicKey: Sendable {
             case (.mlDSA87, .mlDSA, .message(let m)):
                 guard let parsed = DER.parseSPKI(der), parsed.oid == OID.mlDSA87 else { return false }
                 return try MLDSA87.PublicKey(rawRepresentation: parsed.key).isValidSignature(signature, for: m)
-            case (.secp256k1, .ecdsa(.sha256), _), (.sm2, .sm2, _), (.mlDSA44, .mlDSA, _):
+            case (.mlDSA44, .mlDSA, .message(let m)):
+                guard let parsed = DER.parseSPKI(der), parsed.oid == OID.mlDSA44 else { return false }
+                return MLDSA.verify(type, publicKey: parsed.key, signature: signature, message: m)
+            case (.mlDSA44, .mlDSA, .externalMu(let mu)), (.mlDSA65, .mlDSA, .externalMu(let mu)),
+                (.mlDSA87, .mlDSA, .externalMu(let mu)):
+                guard let parsed = DER.parseSPKI(der), parsed.oid == MLDSA.oid(type) else { return false }
+                return MLDSAMuVerifier.isValid(type, publicKey: parsed.key, signature: Array(signature), mu: Array(mu))
+            case (.secp256k1, .ecdsa(.sha256), _), (.sm2, .sm2, _):
                 return LibCrypto.verify(type, signature, input, scheme: scheme, publicKeyDER: der)
             default:
                 return false

@@ -2,8 +2,8 @@ import CSystemCrypto
 import Foundation
 
 /// libcrypto (OpenSSL 3) behind TrentCrypto's own types, only for what swift-crypto does not offer:
-/// secp256k1 and SM2 keys, signatures over a caller's digest with RSA, HMAC-SHA-224, and, where the installed
-/// OpenSSL provides it, ML-DSA-44 (3.5+). Every pointer is freed on every path.
+/// secp256k1 and SM2 keys, signatures over a caller's digest with RSA, HMAC-SHA-224, and SHAKE for ML-DSA
+/// verification over a caller's μ. Every pointer is freed on every path.
 enum LibCrypto {
     /// SM2's default distinguishing identifier (GB/T 32918), which AWS KMS uses.
     static let sm2ID = Array("1234567812345678".utf8)
@@ -17,7 +17,6 @@ enum LibCrypto {
         switch type {
         case .secp256k1: ctx = EVP_PKEY_CTX_new_from_name(nil, "EC", nil)
         case .sm2: ctx = EVP_PKEY_CTX_new_from_name(nil, "SM2", nil)
-        case .mlDSA44: ctx = EVP_PKEY_CTX_new_from_name(nil, "ML-DSA-44", nil)
         default: throw .unsupported("\(type.rawValue) through libcrypto")
         }
         guard let ctx else { throw .unsupported("\(type.rawValue) needs a newer OpenSSL than \(version)") }
@@ -111,7 +110,6 @@ enum LibCrypto {
         switch type {
         case .secp256k1: return EVP_PKEY_is_a(key, "EC") == 1 && groupName(key) == "secp256k1"
         case .sm2: return EVP_PKEY_is_a(key, "SM2") == 1 || groupName(key) == "SM2"
-        case .mlDSA44: return EVP_PKEY_is_a(key, "ML-DSA-44") == 1
         case .ed25519: return EVP_PKEY_is_a(key, "ED25519") == 1
         case .rsa2048, .rsa3072, .rsa4096: return EVP_PKEY_is_a(key, "RSA") == 1 && Int(EVP_PKEY_get_bits(key)) == type.rsaBits
         default: return false
@@ -226,7 +224,7 @@ enum LibCrypto {
     }
 
     /// A message signature with the digest-sign interface (secp256k1 ECDSA-SHA-256, SM2DSA with SM3 and the
-    /// default ID, Ed25519ph, ML-DSA-44), or a digest signature for the schemes that sign one.
+    /// default ID), or a digest signature for the schemes that sign one.
     static func sign(
         _ type: AsymmetricKeyType, _ input: SignatureInput, scheme: SignatureScheme, privateKey der: Data
     ) throws(AsymmetricFailure) -> Data {
@@ -433,5 +431,19 @@ enum LibCrypto {
         }
         precondition(ok != nil && length == 28, "HMAC-SHA-224 is always available in libcrypto")
         return Data(out)
+    }
+
+    // MARK: SHAKE (FIPS 202), for ML-DSA verification over a caller's μ
+
+    /// The first `count` bytes of SHAKE128 (`bits` 128) or SHAKE256 (`bits` 256) over the parts, concatenated.
+    static func shake(_ bits: Int, _ parts: [UInt8]..., count: Int) -> [UInt8] {
+        let ctx = EVP_MD_CTX_new()
+        defer { EVP_MD_CTX_free(ctx) }
+        var out = [UInt8](repeating: 0, count: count)
+        var ok = EVP_DigestInit_ex(ctx, bits == 128 ? EVP_shake128() : EVP_shake256(), nil) == 1
+        for part in parts { ok = ok && EVP_DigestUpdate(ctx, part, part.count) == 1 }
+        ok = ok && EVP_DigestFinalXOF(ctx, &out, count) == 1
+        precondition(ok, "SHAKE is always available in libcrypto")
+        return out
     }
 }

@@ -16,6 +16,9 @@ enum SignatureRequest {
         }
         switch messageType ?? "RAW" {
         case "RAW":
+            guard algorithm != .ed25519PHSHA512 else {
+                throw KMSError.validation("The ED25519_PH_SHA_512 signing algorithm requires MessageType DIGEST.")
+            }
             return (algorithm, .message(message))
         case "DIGEST":
             guard let length = algorithm.digestLength else {
@@ -24,6 +27,9 @@ enum SignatureRequest {
             guard message.count == length else {
                 throw KMSError.validation("Digest is invalid length for algorithm \(raw).")
             }
+            // AWS: with ED25519_PH_SHA_512 over a DIGEST, KMS still performs HashEdDSA's SHA-512 prehash (FIPS
+            // 186-5, 7.8.1 step 1), so the 64 bytes are the message Ed25519ph hashes and signs.
+            if algorithm == .ed25519PHSHA512 { return (algorithm, .message(message)) }
             return (algorithm, .digest(message))
         default:  // EXTERNAL_MU
             guard algorithm == .mlDSASHAKE256 else {
