@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(
             name: "TrentCryptoTests",
             dependencies: ["TrentCrypto", .product(name: "Crypto", package: "swift-crypto")],
-            resources: [.copy("Wycheproof")]),
+            resources: [.copy("Wycheproof"), .copy("Vectors")]),
         .testTarget(name: "TrentOperationsTests", dependencies: ["TrentOperations", "TrentCore", "TrentCrypto"]),
         .testTarget(
             name: "TrentHTTPTests",
