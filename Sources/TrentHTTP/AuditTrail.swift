@@ -38,6 +38,7 @@ public final class AuditTrail: Sendable {
         public var responseBody: Data
         public var error: KMSError?
         public var requestID: String
+        public var eventID: String = UUID().uuidString.lowercased()
     }
 
     public func record(_ event: Event) {
@@ -50,7 +51,7 @@ public final class AuditTrail: Sendable {
             "sourceIPAddress": event.sourceIP,
             "userAgent": event.userAgent ?? "",
             "requestID": event.requestID,
-            "eventID": UUID().uuidString.lowercased(),
+            "eventID": event.eventID,
             "eventType": "AwsApiCall",
             "managementEvent": true,
             "eventCategory": "Management",

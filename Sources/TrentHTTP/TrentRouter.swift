@@ -20,6 +20,7 @@ public enum TrentRouter {
         let router = Router(context: TrentRequestContext.self)
         router.post("/") { request, context -> Response in
             let requestID = UUID().uuidString.lowercased()
+            let eventID = UUID().uuidString.lowercased()
             let reply: Dispatcher.Reply
             var caller: Caller?
             var body = Data()
@@ -27,7 +28,7 @@ public enum TrentRouter {
                 body = Data(try await request.body.collect(upTo: bodyLimit).readableBytesView)
                 caller = try authentication.caller(signed(request, body: body))
                 reply = await dispatcher.handle(
-                    target: request.headers[amzTarget], body: body, caller: caller!, requestID: requestID)
+                    target: request.headers[amzTarget], body: body, caller: caller!, requestID: requestID, eventID: eventID)
             } catch let error as KMSError {
                 reply = Dispatcher.render(error)
             } catch {
@@ -45,7 +46,7 @@ public enum TrentRouter {
                         },
                         region: caller?.region.rawValue ?? "", sourceIP: context.remoteIP ?? "",
                         userAgent: request.headers[.userAgent], requestBody: body, responseBody: reply.body,
-                        error: reply.error, requestID: requestID))
+                        error: reply.error, requestID: requestID, eventID: eventID))
             }
             if let error = reply.error {
                 logger.debug(

@@ -101,6 +101,20 @@ public final class SQLiteKeyStore: KeyStore {
                     ALTER TABLE keys ADD COLUMN import_fingerprint BLOB;
                     """)
         }
+        migrator.registerMigration("2026-11-v5-key-last-usage") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE key_last_usage (
+                        account TEXT NOT NULL, region TEXT NOT NULL, key_id TEXT NOT NULL,
+                        operation TEXT NOT NULL, used_at REAL NOT NULL, request_id TEXT NOT NULL,
+                        event_id TEXT NOT NULL,
+                        PRIMARY KEY (account, region, key_id),
+                        FOREIGN KEY (account, region, key_id) REFERENCES keys ON DELETE CASCADE
+                    ) WITHOUT ROWID;
+                    CREATE TABLE store_facts (name TEXT PRIMARY KEY, value REAL NOT NULL) WITHOUT ROWID;
+                    INSERT INTO store_facts VALUES ('usage_tracking_start', (julianday('now') - 2440587.5) * 86400.0);
+                    """)
+        }
         return migrator
     }
 
@@ -189,9 +203,58 @@ public final class SQLiteKeyStore: KeyStore {
 
     public func deleteEverything() async throws {
         try await pool.write { db in
-            for table in ["aliases", "key_grants", "key_tags", "key_materials", "keys"] {
+            for table in ["aliases", "key_grants", "key_tags", "key_materials", "key_last_usage", "keys"] {
                 try db.execute(sql: "DELETE FROM \(table)")
             }
+        }
+    }
+
+    // MARK: Key usage
+
+    public func recordUsage(_ usage: [KeyIdentity: KeyLastUsage]) async throws {
+        guard !usage.isEmpty else { return }
+        try await pool.write { db in
+            for (identity, use) in usage {
+                let key: [any DatabaseValueConvertible] = [
+                    identity.scope.account.rawValue, identity.scope.region.rawValue, identity.id.rawValue,
+                ]
+                // Only for a key that still exists, and only if this use is later than the stored one.
+                try db.execute(
+                    sql: """
+                        INSERT INTO key_last_usage (account, region, key_id, operation, used_at, request_id, event_id)
+                        SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM keys WHERE account = ? AND region = ? AND key_id = ?)
+                        ON CONFLICT (account, region, key_id) DO UPDATE SET
+                            operation = excluded.operation, used_at = excluded.used_at,
+                            request_id = excluded.request_id, event_id = excluded.event_id
+                        WHERE excluded.used_at > key_last_usage.used_at
+                        """,
+                    arguments: StatementArguments(
+                        key + [use.operation, use.timestamp.timeIntervalSince1970, use.requestID, use.eventID] + key))
+            }
+        }
+    }
+
+    public func lastUsage(of identity: KeyIdentity) async throws -> KeyLastUsage? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT operation, used_at, request_id, event_id FROM key_last_usage
+                    WHERE account = ? AND region = ? AND key_id = ?
+                    """,
+                arguments: [identity.scope.account.rawValue, identity.scope.region.rawValue, identity.id.rawValue]
+            ).map { row in
+                KeyLastUsage(
+                    operation: row["operation"], timestamp: Date(timeIntervalSince1970: row["used_at"]),
+                    requestID: row["request_id"], eventID: row["event_id"])
+            }
+        }
+    }
+
+    public func usageTrackingStart() async throws -> Date {
+        try await pool.read { db in
+            let seconds = try Double.fetchOne(db, sql: "SELECT value FROM store_facts WHERE name = 'usage_tracking_start'")
+            return Date(timeIntervalSince1970: seconds ?? 0)
         }
     }
 

@@ -82,6 +82,14 @@ struct Serve: AsyncParsableCommand {
                 try? await Task.sleep(for: .seconds(60))
             }
         }
+        // GetKeyLastUsage: uses are noted in memory on the hot path and written to storage every few seconds.
+        let usage = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(5))
+                do { try await kms.flushUsage() } catch { logger.warning("key usage flush failed: \(error)") }
+            }
+        }
+        defer { usage.cancel() }
         defer { rotation.cancel() }
         defer { sweeper.cancel() }
 
@@ -108,6 +116,7 @@ struct Serve: AsyncParsableCommand {
                     """.utf8))
         }
         try await app.runService()
+        do { try await kms.flushUsage() } catch { logger.warning("key usage flush at shutdown failed: \(error)") }
     }
 
     static func describe(_ error: DecodingError) -> String {

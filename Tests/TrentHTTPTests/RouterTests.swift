@@ -146,6 +146,9 @@ final class UnreachableStore: KeyStore {
     func commit(_ changes: ChangeSet) async throws { throw StoreError.unavailable("down") }
     func ping() async throws { throw StoreError.unavailable("down") }
     func deleteEverything() async throws { throw StoreError.unavailable("down") }
+    func recordUsage(_ usage: [KeyIdentity: KeyLastUsage]) async throws { throw StoreError.unavailable("down") }
+    func lastUsage(of identity: KeyIdentity) async throws -> KeyLastUsage? { throw StoreError.unavailable("down") }
+    func usageTrackingStart() async throws -> Date { throw StoreError.unavailable("down") }
 }
 
 @Suite struct ReadinessTests {

@@ -120,4 +120,27 @@ import TrentCore
         #expect(try await store.key(record.identity) == nil)
         #expect(try await store.aliases(in: scope).isEmpty)
     }
+
+    @Test func keyUsageKeepsTheLatestSurvivesReopeningAndGoesWithTheKey() async throws {
+        let record = key()
+        let missing = key()
+        let early = KeyLastUsage(
+            operation: "Encrypt", timestamp: Date(timeIntervalSince1970: 100), requestID: "r1", eventID: "e1")
+        let late = KeyLastUsage(operation: "Decrypt", timestamp: Date(timeIntervalSince1970: 200), requestID: "r2", eventID: "e2")
+        let start: Date
+        do {
+            let store = try SQLiteKeyStore(directory: directory)
+            start = try await store.usageTrackingStart()
+            #expect(abs(start.timeIntervalSinceNow) < 60)
+            try await store.commit(.key(.put(record, expectedRevision: nil)))
+            try await store.recordUsage([record.identity: late, missing.identity: early])
+            try await store.recordUsage([record.identity: early])  // older: ignored
+        }
+        let reopened = try SQLiteKeyStore(directory: directory)
+        #expect(try await reopened.lastUsage(of: record.identity) == late)
+        #expect(try await reopened.lastUsage(of: missing.identity) == nil)
+        #expect(try await reopened.usageTrackingStart() == start)
+        try await reopened.commit(.key(.delete(record.identity, expectedRevision: 1)))
+        #expect(try await reopened.lastUsage(of: record.identity) == nil)
+    }
 }

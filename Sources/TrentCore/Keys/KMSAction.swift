@@ -56,6 +56,17 @@ public enum KMSAction: String, Sendable, CaseIterable {
     case verifyMac = "VerifyMac"
 
     /// Operations that use key material: these are refused with DisabledException on a disabled key.
+    /// The operations GetKeyLastUsage reports (botocore's KeyLastUsageTrackingOperation).
+    public var tracksLastUsage: Bool {
+        switch self {
+        case .decrypt, .deriveSharedSecret, .encrypt, .generateDataKey, .generateDataKeyPair,
+            .generateDataKeyPairWithoutPlaintext, .generateDataKeyWithoutPlaintext, .generateMac, .reEncrypt, .sign,
+            .verify, .verifyMac:
+            true
+        default: false
+        }
+    }
+
     public var isCryptographic: Bool {
         switch self {
         case .encrypt, .decrypt, .reEncrypt, .generateDataKey, .generateDataKeyWithoutPlaintext,

@@ -59,6 +59,9 @@ public final class CachedKeyStore: KeyStore {
         try await base.keysWithExpiringMaterial(before: date)
     }
     public func ping() async throws { try await base.ping() }
+    public func recordUsage(_ usage: [KeyIdentity: KeyLastUsage]) async throws { try await base.recordUsage(usage) }
+    public func lastUsage(of identity: KeyIdentity) async throws -> KeyLastUsage? { try await base.lastUsage(of: identity) }
+    public func usageTrackingStart() async throws -> Date { try await base.usageTrackingStart() }
     public func deleteEverything() async throws {
         try await base.deleteEverything()
         invalidateAll()

@@ -4,7 +4,9 @@ import Synchronization
 /// A store that lives and dies with the process: `trent serve --in-memory`, and unit tests.
 public final class InMemoryKeyStore: KeyStore {
     private let state = Mutex(MemoryState())
-    public init() {}
+    private let usage = Mutex<[KeyIdentity: KeyLastUsage]>([:])
+    private let trackingStart: Date
+    public init(trackingStart: Date = Date()) { self.trackingStart = trackingStart }
 
     public func key(_ identity: KeyIdentity) async throws -> KeyRecord? {
         state.withLock { $0.keys[identity] }
@@ -39,5 +41,23 @@ public final class InMemoryKeyStore: KeyStore {
     }
 
     /// Forgets everything (the admin reset endpoint in development mode).
-    public func deleteEverything() async throws { state.withLock { $0 = MemoryState() } }
+    public func deleteEverything() async throws {
+        state.withLock { $0 = MemoryState() }
+        usage.withLock { $0 = [:] }
+    }
+
+    public func recordUsage(_ entries: [KeyIdentity: KeyLastUsage]) async throws {
+        let existing = state.withLock { s in Set(entries.keys.filter { s.keys[$0] != nil }) }
+        usage.withLock { stored in
+            for (identity, use) in entries where existing.contains(identity) {
+                stored[identity] = KeyLastUsage.latest(stored[identity], use)
+            }
+        }
+    }
+
+    public func lastUsage(of identity: KeyIdentity) async throws -> KeyLastUsage? {
+        usage.withLock { $0[identity] }
+    }
+
+    public func usageTrackingStart() async throws -> Date { trackingStart }
 }

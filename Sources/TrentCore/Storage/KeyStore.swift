@@ -65,6 +65,12 @@ public protocol KeyStore: Sendable {
     func ping() async throws
     /// Removes every key, alias and grant (the development-mode reset endpoint).
     func deleteEverything() async throws
+    /// Records each key's latest cryptographic use, keeping whichever of the stored and the given one is later;
+    /// keys that no longer exist are skipped.
+    func recordUsage(_ usage: [KeyIdentity: KeyLastUsage]) async throws
+    func lastUsage(of identity: KeyIdentity) async throws -> KeyLastUsage?
+    /// When this store began recording key usage (GetKeyLastUsage's TrackingStartDate for older keys).
+    func usageTrackingStart() async throws -> Date
 }
 
 extension KeyStore {

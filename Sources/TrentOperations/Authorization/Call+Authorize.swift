@@ -9,6 +9,7 @@ extension Call {
     func authorize(
         _ action: KMSAction, key record: KeyRecord, as iamAction: String? = nil, contextMember: String = "EncryptionContext"
     ) async throws {
+        usedKeys.note(record.identity)
         let name = iamAction ?? "kms:\(action.rawValue)"
         guard caller.authenticated else {
             if record.identity.scope.account != caller.account {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TrentCore
 
 /// Who is calling, established by the HTTP layer.
@@ -33,15 +34,23 @@ public struct Call: Sendable {
     public let kms: KMS
     public let caller: Caller
     public let requestID: String
+    /// The id of this request's audit record (CloudTrail's eventID), which GetKeyLastUsage reports.
+    public let eventID: String
     public let now: Date
 
     /// The request body as parsed JSON, for authorization's condition keys.
     let input: JSONValue
+    /// The keys this call was authorized to use, for GetKeyLastUsage.
+    let usedKeys = UsedKeys()
 
-    public init(kms: KMS, caller: Caller, requestID: String, input: JSONValue = .object([:])) {
+    public init(
+        kms: KMS, caller: Caller, requestID: String, eventID: String = UUID().uuidString.lowercased(),
+        input: JSONValue = .object([:])
+    ) {
         self.kms = kms
         self.caller = caller
         self.requestID = requestID
+        self.eventID = eventID
         self.now = kms.clock.now()
         self.input = input
     }
@@ -53,4 +62,11 @@ public struct Call: Sendable {
     func finishDryRun(_ dryRun: Bool?) throws(KMSError) {
         if dryRun == true { throw KMSError.dryRun }
     }
+}
+
+/// The keys one call used, shared by every copy of the call.
+final class UsedKeys: Sendable {
+    private let keys = Mutex<[KeyIdentity]>([])
+    func note(_ identity: KeyIdentity) { keys.withLock { if !$0.contains(identity) { $0.append(identity) } } }
+    var all: [KeyIdentity] { keys.withLock { $0 } }
 }

@@ -20,7 +20,10 @@ public struct Dispatcher: Sendable {
     }
 
     /// `target` is the whole X-Amz-Target header value, `TrentService.Encrypt`.
-    public func handle(target: String?, body: Data, caller: Caller, requestID: String) async -> Reply {
+    /// `eventID`: the id of the request's audit record, which GetKeyLastUsage reports.
+    public func handle(
+        target: String?, body: Data, caller: Caller, requestID: String, eventID: String = UUID().uuidString.lowercased()
+    ) async -> Reply {
         do {
             let name = try operationName(target)
             let input: JSONValue
@@ -33,11 +36,17 @@ public struct Dispatcher: Sendable {
             guard let operation = OperationTable.byName[name] else {
                 throw KMSError(.unsupportedOperation, "Trent does not implement \(name) yet.")
             }
-            let call = Call(kms: kms, caller: caller, requestID: requestID, input: input)
-            if let action = KMSAction(rawValue: name), action.isKeyless {
+            let call = Call(kms: kms, caller: caller, requestID: requestID, eventID: eventID, input: input)
+            let action = KMSAction(rawValue: name)
+            if let action, action.isKeyless {
                 try await call.authorizeKeyless(action)
             }
             let data = try await operation.invoke(body: body, input: input, call: call)
+            if let action, action.tracksLastUsage {
+                kms.noteUsage(
+                    of: call.usedKeys.all,
+                    KeyLastUsage(operation: name, timestamp: call.now, requestID: requestID, eventID: eventID))
+            }
             return Reply(status: 200, body: data, error: nil)
         } catch let error as KMSError {
             return Self.render(error)

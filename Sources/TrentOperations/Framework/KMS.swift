@@ -13,6 +13,8 @@ public final class KMS: Sendable {
     private let unsealed = Mutex<[String: SecretBytes]>([:])
     private let parsedKeys = Mutex<[String: AsymmetricPrivateKey]>([:])
     private let parsedPolicies = Mutex<[String: PolicyDocument]>([:])
+    /// Each key's latest use since the last flush to storage (GetKeyLastUsage), off the hot path's storage.
+    private let pendingUsage = Mutex<[KeyIdentity: KeyLastUsage]>([:])
 
     public init(store: any KeyStore, sealer: RootKeySealer, clock: TrentClock = TrentClock(), logger: Logger) {
         self.store = (store as? CachedKeyStore) ?? CachedKeyStore(store)
@@ -94,5 +96,38 @@ public final class KMS: Sendable {
     func forgetMaterial(_ ids: [String]) {
         unsealed.withLock { cache in for id in ids { cache[id] = nil } }
         parsedKeys.withLock { cache in for id in ids { cache[id] = nil } }
+    }
+
+    // MARK: Key usage
+
+    /// Notes a successful cryptographic operation with these keys; `flushUsage` writes it to storage.
+    func noteUsage(of keys: [KeyIdentity], _ usage: KeyLastUsage) {
+        guard !keys.isEmpty else { return }
+        pendingUsage.withLock { pending in
+            for key in keys { pending[key] = KeyLastUsage.latest(pending[key], usage) }
+        }
+    }
+
+    /// A key's latest use: the stored one, or a later one noted here and not yet flushed.
+    func lastUsage(of identity: KeyIdentity) async throws -> KeyLastUsage? {
+        let pending = pendingUsage.withLock { $0[identity] }
+        return KeyLastUsage.latest(try await store.lastUsage(of: identity), pending)
+    }
+
+    /// Writes the noted usage to storage; what fails to write is kept for the next flush.
+    public func flushUsage() async throws {
+        let batch = pendingUsage.withLock { pending in
+            defer { pending.removeAll() }
+            return pending
+        }
+        guard !batch.isEmpty else { return }
+        do {
+            try await store.recordUsage(batch)
+        } catch {
+            pendingUsage.withLock { pending in
+                for (key, usage) in batch { pending[key] = KeyLastUsage.latest(pending[key], usage) }
+            }
+            throw error
+        }
     }
 }
