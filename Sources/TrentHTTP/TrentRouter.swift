@@ -27,6 +27,8 @@ public enum TrentRouter {
             do {
                 body = Data(try await request.body.collect(upTo: bodyLimit).readableBytesView)
                 caller = try authentication.caller(signed(request, body: body))
+                caller?.sourceIP = context.remoteIP
+                caller?.userAgent = request.headers[.userAgent]
                 reply = await dispatcher.handle(
                     target: request.headers[amzTarget], body: body, caller: caller!, requestID: requestID, eventID: eventID)
             } catch let error as KMSError {

@@ -26,6 +26,21 @@ PEOPLE = {
             {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
              "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": "alias/blue-app"}}},
         ]}]},
+    # IAM's global keys and policy variables: the source address, the time, the caller's own user name.
+    "erin": {"account": A, "principal": f"arn:aws:iam::{A}:user/erin", "policies": [{
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": ["kms:CreateKey", "kms:Encrypt", "kms:Decrypt"], "Resource": "*",
+             "Condition": {"IpAddress": {"aws:SourceIp": ["127.0.0.0/8", "::1/128"]}}},
+            {"Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*",
+             "Condition": {"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},
+            {"Effect": "Allow", "Action": "kms:TagResource", "Resource": "*",
+             "Condition": {"StringEquals": {"aws:RequestTag/owner": "${aws:username}"}}},
+            {"Effect": "Allow", "Action": "kms:ListResourceTags", "Resource": "*",
+             "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}},
+            {"Effect": "Allow", "Action": "kms:GetKeyRotationStatus", "Resource": "*",
+             "Condition": {"DateLessThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}},
+        ]}]},
 }
 
 
@@ -170,3 +185,14 @@ def test_grants_authorize_at_once_and_stop_when_revoked_or_retired(server):
     with pytest.raises(ClientError) as info:
         admin.create_grant(KeyId=key["KeyId"], GranteePrincipal=f"arn:aws:iam::{A}:user/bob", Operations=["Sign"])
     assert info.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_source_address_time_and_policy_variables(server):
+    erin = as_(server, "erin")
+    key = erin.create_key()["KeyMetadata"]["KeyId"]  # from loopback: allowed by IpAddress
+    blob = erin.encrypt(KeyId=key, Plaintext=b"x")["CiphertextBlob"]
+    denied(erin.decrypt, CiphertextBlob=blob)  # NotIpAddress 10.0.0.0/8 holds for 127.0.0.1: explicit deny
+    erin.tag_resource(KeyId=key, Tags=[{"TagKey": "owner", "TagValue": "erin"}])  # ${aws:username} is erin
+    denied(erin.tag_resource, KeyId=key, Tags=[{"TagKey": "owner", "TagValue": "frank"}])
+    assert erin.list_resource_tags(KeyId=key)["Tags"] == [{"TagKey": "owner", "TagValue": "erin"}]
+    denied(erin.get_key_rotation_status, KeyId=key)  # aws:CurrentTime is not before 2020

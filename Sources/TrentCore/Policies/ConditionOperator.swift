@@ -15,12 +15,13 @@ public struct ConditionOperator: Sendable, Equatable {
         case dateGreaterThan = "DateGreaterThan", dateGreaterThanEquals = "DateGreaterThanEquals"
         case bool = "Bool", null = "Null"
         case arnEquals = "ArnEquals", arnNotEquals = "ArnNotEquals", arnLike = "ArnLike", arnNotLike = "ArnNotLike"
+        case ipAddress = "IpAddress", notIpAddress = "NotIpAddress"
 
         /// Negated operators hold when the key is absent.
         var isNegated: Bool {
             [
                 .stringNotEquals, .stringNotEqualsIgnoreCase, .stringNotLike, .numericNotEquals, .dateNotEquals, .arnNotEquals,
-                .arnNotLike,
+                .arnNotLike, .notIpAddress,
             ]
             .contains(self)
         }
@@ -91,6 +92,8 @@ public struct ConditionOperator: Sendable, Equatable {
         case .dateEquals, .dateNotEquals, .dateLessThan, .dateLessThanEquals, .dateGreaterThan, .dateGreaterThanEquals:
             guard let v = Self.date(value) else { return false }
             return compare(v, policy.compactMap(Self.date))
+        case .ipAddress: return policy.contains { IPAddressRange($0)?.contains(value) == true }
+        case .notIpAddress: return !policy.contains { IPAddressRange($0)?.contains(value) == true }
         case .null: return false
         }
     }

@@ -29,6 +29,8 @@ public struct PolicyDocument: Sendable, Equatable {
     }
 
     public let statements: [Statement]
+    /// Policy variables (`${aws:username}`) are substituted only in version 2012-10-17 documents, as in IAM.
+    public let allowsVariables: Bool
 
     /// Parses a policy, refusing what IAM's grammar refuses, with MalformedPolicyDocumentException.
     /// `requirePrincipal`: key policies need one in every statement, identity policies must have none.
@@ -105,6 +107,7 @@ public struct PolicyDocument: Sendable, Equatable {
                     conditions: conditions))
         }
         self.statements = statements
+        allowsVariables = root["Version"] == .string("2012-10-17")
     }
 
     private static func principals(_ value: JSONValue) throws(KMSError) -> Principals {

@@ -39,8 +39,8 @@ public enum PolicyEvaluator {
         var outcome = Outcome()
         for statement in policy.statements {
             guard actionMatches(statement, request.action),
-                resourceMatches(statement, request.resource, resourcePolicy: resourcePolicy),
-                conditionsHold(statement, request.context)
+                resourceMatches(statement, request.resource, variables: policy.allowsVariables ? request.context : nil),
+                conditionsHold(statement, request.context, variables: policy.allowsVariables)
             else { continue }
             var principalMatch = PrincipalMatch.direct
             if resourcePolicy {
@@ -105,18 +105,52 @@ public enum PolicyEvaluator {
         return false
     }
 
-    static func resourceMatches(_ statement: PolicyDocument.Statement, _ resource: String, resourcePolicy: Bool) -> Bool {
-        if let resources = statement.resources { return resources.contains { $0 == "*" || Wildcard.matches($0, resource) } }
-        if let notResources = statement.notResources {
-            return !notResources.contains { $0 == "*" || Wildcard.matches($0, resource) }
+    /// `variables`: the request context to substitute policy variables from (nil: the policy takes none).
+    static func resourceMatches(_ statement: PolicyDocument.Statement, _ resource: String, variables: [String: [String]]?)
+        -> Bool
+    {
+        func matches(_ pattern: String) -> Bool {
+            guard let pattern = variables.map({ substitute(pattern, $0) }) ?? pattern else { return false }
+            return pattern == "*" || Wildcard.matches(pattern, resource)
         }
+        if let resources = statement.resources { return resources.contains(where: matches) }
+        if let notResources = statement.notResources { return !notResources.contains(where: matches) }
         return false
     }
 
-    static func conditionsHold(_ statement: PolicyDocument.Statement, _ context: [String: [String]]) -> Bool {
+    static func conditionsHold(_ statement: PolicyDocument.Statement, _ context: [String: [String]], variables: Bool) -> Bool {
         statement.conditions.allSatisfy { condition in
             guard let op = ConditionOperator(condition.op) else { return false }
-            return op.holds(context[condition.key.lowercased()], condition.values)
+            // A value whose variable has no value in this request matches nothing.
+            let values = variables ? condition.values.compactMap { substitute($0, context) } : condition.values
+            return op.holds(context[condition.key.lowercased()], values)
         }
+    }
+
+    /// IAM policy variables: `${key}` becomes the request's value for the key (`${key, 'default'}` falls back to
+    /// the default), and `${*}`, `${?}`, `${$}` the literal characters. nil when a variable has no single value.
+    static func substitute(_ text: String, _ context: [String: [String]]) -> String? {
+        guard text.contains("${") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "${") {
+            out += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else { break }
+            let inner = rest[start.upperBound..<end].trimmingCharacters(in: .whitespaces)
+            rest = rest[rest.index(after: end)...]
+            if ["*", "?", "$"].contains(inner) {
+                out += inner
+                continue
+            }
+            let parts = inner.split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if let values = context[parts[0].lowercased()], values.count == 1 {
+                out += values[0]
+            } else if parts.count == 2, parts[1].count >= 2, parts[1].hasPrefix("'"), parts[1].hasSuffix("'") {
+                out += parts[1].dropFirst().dropLast()
+            } else {
+                return nil
+            }
+        }
+        return out + rest
     }
 }

@@ -49,4 +49,24 @@ public enum ISO8601 {
         }
         return nil
     }
+
+    /// `2026-11-23T21:50:00Z`, in UTC to the second (aws:CurrentTime's form).
+    public static func format(_ date: Date) -> String {
+        var seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let secondOfDay = ((seconds % 86_400) + 86_400) % 86_400
+        seconds -= secondOfDay
+        // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+        let days = seconds / 86_400 + 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let dayOfEra = days - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return
+            "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
+    }
 }

@@ -136,6 +136,22 @@ extension Call {
             tagKeys += keys.compactMap { if case .string(let v) = $0 { v } else { nil } }
         }
         if !tagKeys.isEmpty { context["aws:TagKeys"] = tagKeys }
+        // IAM's global keys that Trent knows (aws:SecureTransport is left out: Trent itself serves plain HTTP,
+        // whatever terminates TLS in front of it).
+        context["aws:CurrentTime"] = [ISO8601.format(now)]
+        context["aws:EpochTime"] = [String(Int(now.timeIntervalSince1970))]
+        context["aws:RequestedRegion"] = [caller.region.rawValue]
+        if let ip = caller.sourceIP { context["aws:SourceIp"] = [ip] }
+        if let agent = caller.userAgent { context["aws:UserAgent"] = [agent] }
+        let resource = caller.principal.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).last ?? ""
+        if resource == "root" {
+            context["aws:PrincipalType"] = ["Account"]
+        } else if resource.hasPrefix("user/") {
+            context["aws:PrincipalType"] = ["User"]
+            context["aws:username"] = [String(resource.split(separator: "/").last ?? "")]
+        } else if resource.hasPrefix("assumed-role/") {
+            context["aws:PrincipalType"] = ["AssumedRole"]
+        }
         return context
     }
 

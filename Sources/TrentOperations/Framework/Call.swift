@@ -13,6 +13,9 @@ public struct Caller: Sendable {
     public let authenticated: Bool
     /// IAM identity policy documents attached to the caller's principal.
     public let identityPolicies: [String]
+    /// Where the request came from and what sent it (aws:SourceIp, aws:UserAgent), set by the HTTP layer.
+    public var sourceIP: String?
+    public var userAgent: String?
 
     public init(
         account: AccountID, region: Region, principal: String? = nil, accessKeyID: String? = nil,
