@@ -1,0 +1,44 @@
+import Foundation
+import TrentCore
+
+enum ListKeyRotations: KMSOperation {
+    static let action = KMSAction.listKeyRotations
+
+    struct Request: Decodable, Sendable {
+        var KeyId: String
+        var IncludeKeyMaterial: String?
+        var Limit: Int?
+        var Marker: String?
+    }
+
+    struct Entry: Encodable, Sendable {
+        var KeyId: String
+        var KeyMaterialId: String
+        var KeyMaterialState: String
+        var RotationDate: Date?
+        var RotationType: String?
+    }
+
+    struct Response: Encodable, Sendable {
+        var Rotations: [Entry]
+        var NextMarker: String?
+        var Truncated: Bool
+    }
+
+    static func perform(_ request: Request, _ call: Call) async throws -> Response {
+        let record = try await call.resolveKey(request.KeyId, for: action)
+        try Rotation.requireRotatable(record)
+        let all = request.IncludeKeyMaterial == "ALL_KEY_MATERIAL"
+        let materials = record.materials.sorted { $0.version < $1.version }.filter { all || $0.rotationType != nil }
+        let page = try Page.of(materials, limit: request.Limit, defaultLimit: 100, maxLimit: 1000, marker: request.Marker) {
+            String(format: "%010u", $0.version)
+        }
+        return Response(
+            Rotations: page.items.map { m in
+                Entry(
+                    KeyId: record.arn.description, KeyMaterialId: m.materialID,
+                    KeyMaterialState: m.version == record.currentVersion ? "CURRENT" : "NON_CURRENT",
+                    RotationDate: m.rotationType == nil ? nil : m.createdAt, RotationType: m.rotationType)
+            }, NextMarker: page.nextMarker, Truncated: page.nextMarker != nil)
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import TrentCore
+
+enum RotateKeyOnDemand: KMSOperation {
+    static let action = KMSAction.rotateKeyOnDemand
+
+    struct Request: Decodable, Sendable {
+        var KeyId: String
+    }
+
+    struct Response: Encodable, Sendable {
+        var KeyId: String
+    }
+
+    static func perform(_ request: Request, _ call: Call) async throws -> Response {
+        var record = try await call.resolveKey(request.KeyId, for: action)
+        try call.requireCustomerManaged(record, for: action)
+        try Rotation.requireRotatable(record)
+        guard record.materials.filter({ $0.rotationType == "ON_DEMAND" }).count < Rotation.onDemandLimit else {
+            throw KMSError(
+                .limitExceeded, "\(record.arn) has reached the limit of \(Rotation.onDemandLimit) on-demand rotations.")
+        }
+        let revision = record.revision
+        try Rotation.rotate(&record, kms: call.kms, at: call.now, type: "ON_DEMAND")
+        try await call.store.commit(.key(.put(record, expectedRevision: revision)))
+        return Response(KeyId: record.arn.description)
+    }
+}
