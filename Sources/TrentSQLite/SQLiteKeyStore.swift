@@ -454,7 +454,8 @@ public final class SQLiteKeyStore: KeyStore {
             deletionDate: deletion.map(Date.init(timeIntervalSince1970:)), pendingWindowInDays: row["pending_window_days"],
             materials: materials, currentVersion: UInt32(row["current_version"] as Int), tags: tags,
             multiRegion: row["multi_region"], policy: row["policy"], grants: grants,
-            rotationPeriodDays: row["rotation_period_days"], nextRotationDate: nextRotation.map(Date.init(timeIntervalSince1970:))
+            rotationPeriodDays: row["rotation_period_days"], nextRotationDate: nextRotation.map(Date.init(timeIntervalSince1970:)),
+            materialValidTo: validTo.map(Date.init(timeIntervalSince1970:)), importFingerprint: row["import_fingerprint"]
         )
     }
 

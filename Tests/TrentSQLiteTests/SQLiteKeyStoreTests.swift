@@ -24,7 +24,7 @@ import TrentCore
                     granteePrincipal: "arn:aws:iam::111122223333:user/bob", retiringPrincipal: nil,
                     issuingPrincipal: "arn:aws:iam::111122223333:root", operations: ["Decrypt", "Encrypt"],
                     contextSubset: ["app": "x"], contextEquals: nil, creationDate: Date(timeIntervalSince1970: 1_700_000_001.5))
-            ])
+            ], materialValidTo: Date(timeIntervalSince1970: 1_800_000_000.5), importFingerprint: Data([1, 2, 3]))
     }
 
     @Test func usesWALWithFullSynchronous() throws {
