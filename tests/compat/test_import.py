@@ -31,9 +31,10 @@ def advance(server, seconds):
         return json.loads(response.read())
 
 
-@pytest.fixture
-def server():
-    trent = Trent("--in-memory")
+@pytest.fixture(params=["memory", "sqlite"])
+def server(request, tmp_path):
+    """Every import test runs on both stores (the SQLite store once dropped ValidTo on reading a key back)."""
+    trent = Trent("--in-memory") if request.param == "memory" else Trent("--data-dir", str(tmp_path))
     yield trent
     trent.stop()
 
