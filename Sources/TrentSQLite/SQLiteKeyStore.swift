@@ -115,6 +115,13 @@ public final class SQLiteKeyStore: KeyStore {
                     INSERT INTO store_facts VALUES ('usage_tracking_start', (julianday('now') - 2440587.5) * 86400.0);
                     """)
         }
+        migrator.registerMigration("2026-11-v6-multi-region") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE keys ADD COLUMN primary_region TEXT;
+                    ALTER TABLE keys ADD COLUMN replica_regions TEXT NOT NULL DEFAULT '';
+                    """)
+        }
         return migrator
     }
 
@@ -339,15 +346,17 @@ public final class SQLiteKeyStore: KeyStore {
             r.description, r.spec.rawValue, r.usage.rawValue, r.origin.rawValue, r.manager.rawValue, r.state.rawValue,
             r.creationDate.timeIntervalSince1970, r.deletionDate?.timeIntervalSince1970, r.pendingWindowInDays,
             Int(r.currentVersion), r.multiRegion, r.policy, r.rotationPeriodDays, r.nextRotationDate?.timeIntervalSince1970,
-            r.materialValidTo?.timeIntervalSince1970, r.importFingerprint,
+            r.materialValidTo?.timeIntervalSince1970, r.importFingerprint, r.primaryRegion?.rawValue,
+            r.replicaRegions.map(\.rawValue).joined(separator: ","),
         ]
         if isNew {
             try db.execute(
                 sql: """
                     INSERT INTO keys (account, region, key_id, revision, description, key_spec, key_usage, origin,
                         key_manager, key_state, creation_date, deletion_date, pending_window_days, current_version,
-                        multi_region, policy, rotation_period_days, next_rotation_date, material_valid_to, import_fingerprint)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        multi_region, policy, rotation_period_days, next_rotation_date, material_valid_to, import_fingerprint,
+                        primary_region, replica_regions)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: StatementArguments(values))
         } else {
@@ -358,7 +367,7 @@ public final class SQLiteKeyStore: KeyStore {
                     UPDATE keys SET revision = ?, description = ?, key_spec = ?, key_usage = ?, origin = ?,
                         key_manager = ?, key_state = ?, creation_date = ?, deletion_date = ?, pending_window_days = ?,
                         current_version = ?, multi_region = ?, policy = ?, rotation_period_days = ?, next_rotation_date = ?,
-                        material_valid_to = ?, import_fingerprint = ?
+                        material_valid_to = ?, import_fingerprint = ?, primary_region = ?, replica_regions = ?
                     WHERE account = ? AND region = ? AND key_id = ?
                     """,
                 arguments: StatementArguments(changed))
@@ -454,8 +463,11 @@ public final class SQLiteKeyStore: KeyStore {
             deletionDate: deletion.map(Date.init(timeIntervalSince1970:)), pendingWindowInDays: row["pending_window_days"],
             materials: materials, currentVersion: UInt32(row["current_version"] as Int), tags: tags,
             multiRegion: row["multi_region"], policy: row["policy"], grants: grants,
-            rotationPeriodDays: row["rotation_period_days"], nextRotationDate: nextRotation.map(Date.init(timeIntervalSince1970:)),
-            materialValidTo: validTo.map(Date.init(timeIntervalSince1970:)), importFingerprint: row["import_fingerprint"]
+            rotationPeriodDays: row["rotation_period_days"],
+            nextRotationDate: nextRotation.map(Date.init(timeIntervalSince1970:)),
+            materialValidTo: validTo.map(Date.init(timeIntervalSince1970:)), importFingerprint: row["import_fingerprint"],
+            primaryRegion: (row["primary_region"] as String?).flatMap(Region.init),
+            replicaRegions: (row["replica_regions"] as String).split(separator: ",").compactMap { Region(String($0)) }
         )
     }
 

@@ -42,7 +42,7 @@ import TrentCore
     @Test func unimplementedOperationsSaySo() async {
         let h = Harness()
         await #expect(throws: KMSError(.unsupportedOperation, "")) {
-            try await h.call("ReplicateKey", ["KeyId": "1234abcd-12ab-34cd-56ef-1234567890ab", "ReplicaRegion": "eu-west-1"])
+            try await h.call("DeleteCustomKeyStore", ["CustomKeyStoreId": "cks-1234567890abcdef0"])
         }
     }
 }

@@ -58,13 +58,28 @@ public struct KeyRecord: Sendable, Hashable {
     /// material is deleted so that only the same material can be imported again.
     public var materialValidTo: Date?
     public var importFingerprint: Data?
+    /// Multi-Region keys: the Region of the set's primary key (nil: this key, as for a key never replicated) and
+    /// the Regions of the set's replica keys. Every member of the set holds both, so any one describes the set.
+    public var primaryRegion: Region?
+    public var replicaRegions: [Region]
+
+    /// A multi-Region key that is its set's primary (the one that can be replicated and rotated).
+    public var isMultiRegionPrimary: Bool {
+        multiRegion && (primaryRegion ?? identity.scope.region) == identity.scope.region
+    }
+
+    /// The same key id in another Region of the same account: a member of this key's multi-Region set.
+    public func peer(in region: Region) -> KeyIdentity {
+        KeyIdentity(scope: Scope(account: identity.scope.account, region: region), id: identity.id)
+    }
 
     public init(
         identity: KeyIdentity, revision: Int = 0, description: String, spec: KeySpec, usage: KeyUsage,
         origin: KeyOrigin, manager: KeyManager, state: KeyState, creationDate: Date, deletionDate: Date? = nil,
         pendingWindowInDays: Int? = nil, materials: [SealedMaterial], currentVersion: UInt32, tags: [Tag] = [],
         multiRegion: Bool = false, policy: String, grants: [Grant] = [], rotationPeriodDays: Int? = nil,
-        nextRotationDate: Date? = nil, materialValidTo: Date? = nil, importFingerprint: Data? = nil
+        nextRotationDate: Date? = nil, materialValidTo: Date? = nil, importFingerprint: Data? = nil,
+        primaryRegion: Region? = nil, replicaRegions: [Region] = []
     ) {
         self.identity = identity
         self.revision = revision
@@ -87,6 +102,8 @@ public struct KeyRecord: Sendable, Hashable {
         self.nextRotationDate = nextRotationDate
         self.materialValidTo = materialValidTo
         self.importFingerprint = importFingerprint
+        self.primaryRegion = primaryRegion
+        self.replicaRegions = replicaRegions
     }
 
     /// Imported material deleted or expired: the key has no material and waits for import again (a key pending

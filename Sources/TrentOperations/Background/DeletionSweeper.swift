@@ -16,7 +16,8 @@ public struct DeletionSweeper: Sendable {
         var deleted: [KeyARN] = []
         for key in try await kms.store.keysPendingDeletion(before: now) where key.isDeleted(at: now) {
             do {
-                try await kms.store.commit(.key(.delete(key.identity, expectedRevision: key.revision)))
+                let peers = try await kms.setWithout(key)
+                try await kms.store.commit(ChangeSet(keys: [.delete(key.identity, expectedRevision: key.revision)] + peers))
                 kms.forgetMaterial(key.materials.map(\.materialID))
                 deleted.append(key.arn)
                 kms.logger.info("deleted \(key.arn) at the end of its waiting period")

@@ -33,17 +33,22 @@ extension Call {
             throw KMSError(.invalidCiphertext, "")
         }
         let parsed = try CiphertextBlob(parsing: blob)
+        // A multi-Region key's ciphertext opens with any key of its set: the same key id in this Region.
+        var named = parsed.identity
+        if named.scope.region != scope.region && named.id.isMultiRegion {
+            named = KeyIdentity(scope: Scope(account: named.scope.account, region: scope.region), id: named.id)
+        }
         let record: KeyRecord
         if let expected {
-            guard expected.identity == parsed.identity else {
+            guard expected.identity == named, expected.identity == parsed.identity || expected.multiRegion else {
                 throw KMSError(
                     .incorrectKey,
                     "The key ID in the request does not identify a CMK that can perform this operation.")
             }
             record = expected
         } else {
-            guard parsed.identity.scope.region == scope.region,
-                let found = try await store.key(parsed.identity), !found.isDeleted(at: now)
+            guard named.scope.region == scope.region, let found = try await store.key(named), !found.isDeleted(at: now),
+                found.identity == parsed.identity || found.multiRegion
             else { throw KMSError.invalidCiphertext() }
             try await authorize(action, key: found, as: iamAction, contextMember: contextMember)
             if let refusal = found.state.refusal(of: action, arn: found.arn) { throw refusal }

@@ -14,7 +14,7 @@ public enum OperationTable {
         RetireGrant.self, RevokeGrant.self, EnableKeyRotation.self, DisableKeyRotation.self,
         GetKeyRotationStatus.self, RotateKeyOnDemand.self, ListKeyRotations.self, GetParametersForImport.self,
         ImportKeyMaterial.self, DeleteImportedKeyMaterial.self, DescribeCustomKeyStores.self, ListKeys.self,
-        ListResourceTags.self, GetKeyLastUsage.self,
+        ListResourceTags.self, GetKeyLastUsage.self, ReplicateKey.self, UpdatePrimaryRegion.self,
         ReEncrypt.self, ScheduleKeyDeletion.self,
         TagResource.self, UntagResource.self, UpdateAlias.self, UpdateKeyDescription.self,
     ]

@@ -14,7 +14,7 @@ enum CancelKeyDeletion: KMSOperation {
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
         var record = try await call.resolveKey(request.KeyId, for: action)
         try call.requireCustomerManaged(record, for: action)
-        guard record.state == .pendingDeletion else {
+        guard record.state == .pendingDeletion || record.state == .pendingReplicaDeletion else {
             throw KMSError.invalidState("\(record.arn) is not pending deletion.")
         }
         let revision = record.revision

@@ -64,11 +64,15 @@ struct KeyMetadata: Codable, Sendable {
         }
         MultiRegion = r.multiRegion
         if r.multiRegion {
-            let primary = MultiRegionKey(Arn: r.arn.description, Region: r.identity.scope.region.rawValue)
+            func member(_ region: TrentCore.Region) -> MultiRegionKey {
+                MultiRegionKey(Arn: r.peer(in: region).arn.description, Region: region.rawValue)
+            }
             self.MultiRegionConfiguration = MultiRegionConfigurationShape(
-                MultiRegionKeyType: "PRIMARY", PrimaryKey: primary, ReplicaKeys: [])
+                MultiRegionKeyType: r.isMultiRegionPrimary ? "PRIMARY" : "REPLICA",
+                PrimaryKey: member(r.primaryRegion ?? r.identity.scope.region), ReplicaKeys: r.replicaRegions.map(member))
         }
-        PendingDeletionWindowInDays = r.state == .pendingDeletion ? r.pendingWindowInDays : nil
+        // AWS shows the window only while a multi-Region primary waits for its replicas to be deleted.
+        PendingDeletionWindowInDays = r.state == .pendingReplicaDeletion ? r.pendingWindowInDays : nil
         if r.spec == .symmetricDefault { CurrentKeyMaterialId = r.currentMaterial?.materialID }
     }
 }

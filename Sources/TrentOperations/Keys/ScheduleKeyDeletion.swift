@@ -11,7 +11,8 @@ enum ScheduleKeyDeletion: KMSOperation {
 
     struct Response: Encodable, Sendable {
         var KeyId: String
-        var DeletionDate: Date
+        /// Absent while a multi-Region primary waits for its replicas to be deleted.
+        var DeletionDate: Date?
         var KeyState: String
         var PendingWindowInDays: Int
     }
@@ -29,8 +30,11 @@ enum ScheduleKeyDeletion: KMSOperation {
         var record = try await call.resolveKey(request.KeyId, for: action)
         try call.requireCustomerManaged(record, for: action)
         let revision = record.revision
-        let date = call.now.addingTimeInterval(TimeInterval(days) * 86_400)
-        record.state = .pendingDeletion
+        // A multi-Region primary with replicas waits for them (PendingReplicaDeletion); its waiting period starts
+        // when the last replica is deleted.
+        let waitsForReplicas = record.isMultiRegionPrimary && !record.replicaRegions.isEmpty
+        let date = waitsForReplicas ? nil : call.now.addingTimeInterval(TimeInterval(days) * 86_400)
+        record.state = waitsForReplicas ? .pendingReplicaDeletion : .pendingDeletion
         record.deletionDate = date
         record.pendingWindowInDays = days
         try await call.store.commit(.key(.put(record, expectedRevision: revision)))

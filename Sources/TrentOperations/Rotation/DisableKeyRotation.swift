@@ -12,10 +12,13 @@ enum DisableKeyRotation: KMSOperation {
         var record = try await call.resolveKey(request.KeyId, for: action)
         try call.requireCustomerManaged(record, for: action)
         try Rotation.requireRotatable(record)
+        try call.requireNotReplica(record)
         let revision = record.revision
         record.rotationPeriodDays = nil
         record.nextRotationDate = nil
-        try await call.store.commit(.key(.put(record, expectedRevision: revision)))
+        // A multi-Region primary carries the change to its replicas in the same commit.
+        let replicas = try await call.kms.replicaUpdates(for: record)
+        try await call.store.commit(ChangeSet(keys: [.put(record, expectedRevision: revision)] + replicas))
         return NoResponse()
     }
 }

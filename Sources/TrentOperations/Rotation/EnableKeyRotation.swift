@@ -13,13 +13,16 @@ enum EnableKeyRotation: KMSOperation {
         var record = try await call.resolveKey(request.KeyId, for: action)
         try call.requireCustomerManaged(record, for: action)
         try Rotation.requireRotatable(record)
+        try call.requireNotReplica(record)
         let period = request.RotationPeriodInDays ?? Rotation.defaultPeriodDays
         let revision = record.revision
         // The next rotation counts from the current material's creation, as AWS counts it.
         let since = record.currentMaterial?.createdAt ?? call.now
         record.rotationPeriodDays = period
         record.nextRotationDate = max(since.addingTimeInterval(TimeInterval(period) * 86400), call.now)
-        try await call.store.commit(.key(.put(record, expectedRevision: revision)))
+        // A multi-Region primary carries the change to its replicas in the same commit.
+        let replicas = try await call.kms.replicaUpdates(for: record)
+        try await call.store.commit(ChangeSet(keys: [.put(record, expectedRevision: revision)] + replicas))
         return NoResponse()
     }
 }

@@ -16,13 +16,16 @@ enum RotateKeyOnDemand: KMSOperation {
         var record = try await call.resolveKey(request.KeyId, for: action)
         try call.requireCustomerManaged(record, for: action)
         try Rotation.requireRotatable(record)
+        try call.requireNotReplica(record)
         guard record.materials.filter({ $0.rotationType == "ON_DEMAND" }).count < Rotation.onDemandLimit else {
             throw KMSError(
                 .limitExceeded, "\(record.arn) has reached the limit of \(Rotation.onDemandLimit) on-demand rotations.")
         }
         let revision = record.revision
         try Rotation.rotate(&record, kms: call.kms, at: call.now, type: "ON_DEMAND")
-        try await call.store.commit(.key(.put(record, expectedRevision: revision)))
+        // A multi-Region primary carries the change to its replicas in the same commit.
+        let replicas = try await call.kms.replicaUpdates(for: record)
+        try await call.store.commit(ChangeSet(keys: [.put(record, expectedRevision: revision)] + replicas))
         return Response(KeyId: record.arn.description)
     }
 }

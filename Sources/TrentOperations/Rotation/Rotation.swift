@@ -40,14 +40,17 @@ public struct AutomaticRotation: Sendable {
     public func rotateDueKeys() async throws -> [KeyARN] {
         let now = kms.clock.now()
         var rotated: [KeyARN] = []
-        for var record in try await kms.store.keysDueForRotation(before: now) where record.isRotationDue(at: now) {
+        // A multi-Region replica rotates with its primary, never on its own.
+        for var record in try await kms.store.keysDueForRotation(before: now)
+        where record.isRotationDue(at: now) && (!record.multiRegion || record.isMultiRegionPrimary) {
             let revision = record.revision
             guard let period = record.rotationPeriodDays, var next = record.nextRotationDate else { continue }
             do {
                 try Rotation.rotate(&record, kms: kms, at: next, type: "AUTOMATIC")
                 while next <= now { next = next.addingTimeInterval(TimeInterval(period) * 86400) }
                 record.nextRotationDate = next
-                try await kms.store.commit(.key(.put(record, expectedRevision: revision)))
+                let replicas = try await kms.replicaUpdates(for: record)
+                try await kms.store.commit(ChangeSet(keys: [.put(record, expectedRevision: revision)] + replicas))
                 rotated.append(record.arn)
                 kms.logger.info("rotated \(record.arn) automatically")
             } catch StoreError.conflict {

@@ -1,0 +1,75 @@
+import Foundation
+import TrentCore
+
+/// Multi-Region keys: a primary key and its replicas in other Regions of the same account share the key id, the
+/// key material, the key spec, usage and origin, and automatic rotation. Every member records the whole set
+/// (`primaryRegion`, `replicaRegions`), so a change to the set is one change set over all its members.
+extension KMS {
+    /// The members of a key's set other than the key itself, as stored now (missing ones are skipped).
+    func peers(of record: KeyRecord) async throws -> [KeyRecord] {
+        guard record.multiRegion else { return [] }
+        let regions = [record.primaryRegion ?? record.identity.scope.region] + record.replicaRegions
+        var peers: [KeyRecord] = []
+        for region in regions where region != record.identity.scope.region {
+            if let peer = try await store.key(record.peer(in: region)) { peers.append(peer) }
+        }
+        return peers
+    }
+
+    /// A material version sealed anew for another member of the set: same version, id and bytes.
+    func reseal(_ material: SealedMaterial, from source: KeyIdentity, to target: KeyIdentity) throws -> SealedMaterial {
+        let clear = try self.material(material, of: source)
+        let sealed = try sealer.seal(clear, boundTo: Self.sealingIdentity(target, materialID: material.materialID))
+        return SealedMaterial(
+            version: material.version, materialID: material.materialID, sealed: sealed, createdAt: material.createdAt,
+            rotationType: material.rotationType)
+    }
+
+    /// When a member of a set is deleted, the others forget it; a primary waiting in PendingReplicaDeletion for its
+    /// last replica starts its own waiting period.
+    func setWithout(_ deleted: KeyRecord) async throws -> [KeyChange] {
+        guard deleted.multiRegion else { return [] }
+        let now = clock.now()
+        var changes: [KeyChange] = []
+        for var peer in try await peers(of: deleted) {
+            let revision = peer.revision
+            peer.replicaRegions.removeAll { $0 == deleted.identity.scope.region }
+            if peer.state == .pendingReplicaDeletion && peer.replicaRegions.isEmpty {
+                peer.state = .pendingDeletion
+                peer.deletionDate = now.addingTimeInterval(TimeInterval(peer.pendingWindowInDays ?? 30) * 86_400)
+            }
+            changes.append(.put(peer, expectedRevision: revision))
+        }
+        return changes
+    }
+
+    /// The changes that carry a primary key's shared properties (new key material, automatic rotation) to its
+    /// replicas, to commit with the primary's own change.
+    func replicaUpdates(for primary: KeyRecord) async throws -> [KeyChange] {
+        guard primary.isMultiRegionPrimary else { return [] }
+        var changes: [KeyChange] = []
+        for var replica in try await peers(of: primary) {
+            let revision = replica.revision
+            let known = Set(replica.materials.map(\.version))
+            for material in primary.materials where !known.contains(material.version) {
+                replica.materials.append(try reseal(material, from: primary.identity, to: replica.identity))
+            }
+            replica.currentVersion = primary.currentVersion
+            replica.rotationPeriodDays = primary.rotationPeriodDays
+            replica.nextRotationDate = primary.nextRotationDate
+            changes.append(.put(replica, expectedRevision: revision))
+        }
+        return changes
+    }
+}
+
+extension Call {
+    /// Rotation belongs to the primary key of a multi-Region set; its replicas follow.
+    func requireNotReplica(_ record: KeyRecord) throws(KMSError) {
+        guard record.multiRegion, !record.isMultiRegionPrimary else { return }
+        let primary = record.peer(in: record.primaryRegion ?? record.identity.scope.region)
+        throw KMSError(
+            .unsupportedOperation,
+            "\(record.arn) is a multi-Region replica key. Use its primary key \(primary.arn) for this operation.")
+    }
+}

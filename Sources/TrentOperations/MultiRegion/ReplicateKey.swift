@@ -1,0 +1,68 @@
+import Foundation
+import TrentCore
+
+/// Creates a replica of a multi-Region primary key in another Region of the same account: same key id, key
+/// material (sealed anew under the replica's ARN), spec, usage, origin and rotation; its own policy, tags,
+/// description, aliases and state. The replica is usable at once (AWS shows it as Creating for a few seconds).
+enum ReplicateKey: KMSOperation {
+    static let action = KMSAction.replicateKey
+
+    struct Request: Decodable, Sendable {
+        var KeyId: String
+        var ReplicaRegion: String
+        var Policy: String?
+        var BypassPolicyLockoutSafetyCheck: Bool?
+        var Description: String?
+        var Tags: [WireTag]?
+    }
+
+    struct Response: Encodable, Sendable {
+        var ReplicaKeyMetadata: KeyMetadata
+        var ReplicaPolicy: String
+        var ReplicaTags: [WireTag]
+    }
+
+    static func perform(_ request: Request, _ call: Call) async throws -> Response {
+        let primary = try await call.resolveKey(request.KeyId, for: action)
+        guard primary.multiRegion else {
+            throw KMSError(.unsupportedOperation, "\(primary.arn) is not a multi-Region key.")
+        }
+        try call.requireNotReplica(primary)
+        guard let region = Region(request.ReplicaRegion) else {
+            throw KMSError.validation("The Region \(request.ReplicaRegion) is not valid.")
+        }
+        guard region != primary.identity.scope.region else {
+            throw KMSError.validation("The replica Region must differ from the Region of the primary key.")
+        }
+        let identity = primary.peer(in: region)
+        guard !primary.replicaRegions.contains(region), try await call.store.key(identity) == nil else {
+            throw KMSError(.alreadyExists, "Replica key \(identity.arn) already exists.")
+        }
+        if let policy = request.Policy {
+            try call.checkNewKeyPolicy(policy, for: identity.arn, bypass: request.BypassPolicyLockoutSafetyCheck ?? false)
+        }
+        let tags = try TagRules.validate(request.Tags ?? [], existing: [])
+
+        let regions = (primary.replicaRegions + [region]).sorted()
+        var replica = KeyRecord(
+            identity: identity, description: request.Description ?? "", spec: primary.spec, usage: primary.usage,
+            origin: primary.origin, manager: .customer, state: .enabled, creationDate: call.now,
+            materials: try primary.materials.map { try call.kms.reseal($0, from: primary.identity, to: identity) },
+            currentVersion: primary.currentVersion, tags: tags, multiRegion: true,
+            policy: request.Policy ?? KeyPolicy.customerDefault(account: identity.scope.account),
+            rotationPeriodDays: primary.rotationPeriodDays, nextRotationDate: primary.nextRotationDate,
+            primaryRegion: primary.identity.scope.region, replicaRegions: regions)
+        var changes: [KeyChange] = [.put(replica, expectedRevision: nil)]
+        for var member in [primary] + (try await call.kms.peers(of: primary)) {
+            let revision = member.revision
+            member.primaryRegion = primary.identity.scope.region
+            member.replicaRegions = regions
+            changes.append(.put(member, expectedRevision: revision))
+        }
+        try await call.store.commit(ChangeSet(keys: changes))
+        replica.revision = 1
+        return Response(
+            ReplicaKeyMetadata: KeyMetadata(replica), ReplicaPolicy: replica.policy,
+            ReplicaTags: tags.map { WireTag(TagKey: $0.key, TagValue: $0.value) })
+    }
+}
