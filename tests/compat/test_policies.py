@@ -41,6 +41,16 @@ PEOPLE = {
             {"Effect": "Allow", "Action": "kms:GetKeyRotationStatus", "Resource": "*",
              "Condition": {"DateLessThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}},
         ]}]},
+    # Multi-Region condition keys: replicas only to eu-west-1, encryption only with replicas.
+    "frank": {"account": A, "principal": f"arn:aws:iam::{A}:user/frank", "policies": [{
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": ["kms:CreateKey", "kms:DescribeKey"], "Resource": "*"},
+            {"Effect": "Allow", "Action": "kms:ReplicateKey", "Resource": "*",
+             "Condition": {"StringEquals": {"kms:ReplicaRegion": "eu-west-1"}}},
+            {"Effect": "Allow", "Action": "kms:Encrypt", "Resource": "*",
+             "Condition": {"StringEquals": {"kms:MultiRegionKeyType": "REPLICA"}}},
+        ]}]},
 }
 
 
@@ -57,8 +67,8 @@ def server():
         trent.stop()
 
 
-def as_(server, name):
-    return boto3.client("kms", endpoint_url=server.endpoint, region_name="us-east-1",
+def as_(server, name, region="us-east-1"):
+    return boto3.client("kms", endpoint_url=server.endpoint, region_name=region,
                         aws_access_key_id=f"AKID{name.upper()}00000000000", aws_secret_access_key=f"{name}-secret",
                         config=Config(retries={"max_attempts": 1}))
 
@@ -196,3 +206,12 @@ def test_source_address_time_and_policy_variables(server):
     denied(erin.tag_resource, KeyId=key, Tags=[{"TagKey": "owner", "TagValue": "frank"}])
     assert erin.list_resource_tags(KeyId=key)["Tags"] == [{"TagKey": "owner", "TagValue": "erin"}]
     denied(erin.get_key_rotation_status, KeyId=key)  # aws:CurrentTime is not before 2020
+
+
+def test_multi_region_condition_keys(server):
+    frank, frank_west = as_(server, "frank"), as_(server, "frank", "eu-west-1")
+    key = frank.create_key(MultiRegion=True)["KeyMetadata"]["KeyId"]
+    denied(frank.replicate_key, KeyId=key, ReplicaRegion="eu-central-1")
+    frank.replicate_key(KeyId=key, ReplicaRegion="eu-west-1")
+    denied(frank.encrypt, KeyId=key, Plaintext=b"x")  # the primary
+    assert frank_west.encrypt(KeyId=key, Plaintext=b"x")["KeyId"].startswith("arn:aws:kms:eu-west-1:")

@@ -22,6 +22,7 @@ extension Call {
         context["kms:KeyUsage"] = [record.usage.rawValue]
         context["kms:KeyOrigin"] = [record.origin.rawValue]
         context["kms:MultiRegion"] = [record.multiRegion ? "true" : "false"]
+        if record.multiRegion { context["kms:MultiRegionKeyType"] = [record.isMultiRegionPrimary ? "PRIMARY" : "REPLICA"] }
         for tag in record.tags { context["aws:ResourceTag/\(tag.key)"] = [tag.value] }
         let keyPolicy = try kms.policy(record.policy, requirePrincipal: true)
         let identity = try caller.identityPolicies.map { text throws(KMSError) in try kms.policy(text, requirePrincipal: false) }
@@ -106,6 +107,7 @@ extension Call {
             ("MacAlgorithm", "kms:MacAlgorithm"), ("KeyAgreementAlgorithm", "kms:KeyAgreementAlgorithm"),
             ("GranteePrincipal", "kms:GranteePrincipal"), ("RetiringPrincipal", "kms:RetiringPrincipal"),
             ("KeyPairSpec", "kms:DataKeyPairSpec"), ("MessageType", "kms:MessageType"),
+            ("ReplicaRegion", "kms:ReplicaRegion"), ("PrimaryRegion", "kms:PrimaryRegion"),
         ] {
             if let value = string(member) { context[key] = [value] }
         }
