@@ -39,10 +39,49 @@ import TrentCore
         }
     }
 
-    @Test func unimplementedOperationsSaySo() async {
+    @Test func everyOperationOfTheModelIsImplemented() {
+        #expect(OperationTable.status.count == 54)
+        #expect(OperationTable.status.filter { !$0.implemented }.map(\.action) == [])
+    }
+
+    /// No custom key store can exist in Trent: creation checks AWS's parameter rules, then fails as AWS does
+    /// without the cluster or the proxy; every other operation names a missing store.
+    @Test func customKeyStores() async throws {
         let h = Harness()
-        await #expect(throws: KMSError(.unsupportedOperation, "")) {
-            try await h.call("DeleteCustomKeyStore", ["CustomKeyStoreId": "cks-1234567890abcdef0"])
+        for operation in ["DeleteCustomKeyStore", "ConnectCustomKeyStore", "DisconnectCustomKeyStore", "UpdateCustomKeyStore"] {
+            await #expect(throws: KMSError(.customKeyStoreNotFound, ""), "\(operation)") {
+                try await h.call(operation, ["CustomKeyStoreId": "cks-1234567890abcdef0"])
+            }
+        }
+        await #expect(throws: KMSError(.validation, "")) {
+            try await h.call("CreateCustomKeyStore", ["CustomKeyStoreName": "hsm", "CloudHsmClusterId": "cluster-abcdefghijk"])
+        }
+        await #expect(throws: KMSError(.cloudHsmClusterNotFound, "")) {
+            try await h.call(
+                "CreateCustomKeyStore",
+                [
+                    "CustomKeyStoreName": "hsm", "CloudHsmClusterId": "cluster-abcdefghijk", "TrustAnchorCertificate": "cert",
+                    "KeyStorePassword": "password",
+                ])
+        }
+        let external: [String: Any] = [
+            "CustomKeyStoreName": "xks", "CustomKeyStoreType": "EXTERNAL_KEY_STORE",
+            "XksProxyUriEndpoint": "https://xks.example.com", "XksProxyUriPath": "/kms/xks/v1",
+            "XksProxyConnectivity": "PUBLIC_ENDPOINT",
+            "XksProxyAuthenticationCredential": [
+                "AccessKeyId": "ABCDEFGHIJKLMNOPQRST", "RawSecretAccessKey": String(repeating: "a", count: 43),
+            ],
+        ]
+        await #expect(throws: KMSError(.xksProxyUriUnreachable, "")) { try await h.call("CreateCustomKeyStore", external) }
+        var withCluster = external
+        withCluster["CloudHsmClusterId"] = "cluster-abcdefghijk"
+        await #expect(throws: KMSError(.validation, "")) { try await h.call("CreateCustomKeyStore", withCluster) }
+        var vpc = external
+        vpc["XksProxyConnectivity"] = "VPC_ENDPOINT_SERVICE"
+        await #expect(throws: KMSError(.validation, "")) { try await h.call("CreateCustomKeyStore", vpc) }
+        vpc["XksProxyVpcEndpointServiceName"] = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
+        await #expect(throws: KMSError(.xksProxyVpcEndpointServiceNotFound, "")) {
+            try await h.call("CreateCustomKeyStore", vpc)
         }
     }
 }

@@ -61,7 +61,9 @@ def test_errors_as_aws_sends_them(kms):
                        "Member must have value less than or equal to 1024")
     assert error_of(kms.create_key, KeySpec="ECC_NIST_P256")[0] == "ValidationException"  # default ENCRYPT_DECRYPT
     assert error_of(kms.get_key_last_usage, KeyId="1234abcd-12ab-34cd-56ef-1234567890ab")[0] == "NotFoundException"
-    assert error_of(kms.delete_custom_key_store, CustomKeyStoreId="cks-1234567890abcdef0")[0] == "UnsupportedOperationException"
+    assert error_of(kms.delete_custom_key_store, CustomKeyStoreId="cks-1234567890abcdef0")[0] == "CustomKeyStoreNotFoundException"
+    assert error_of(kms.create_custom_key_store, CustomKeyStoreName="hsm", CloudHsmClusterId="cluster-abcdefghijk",
+                    TrustAnchorCertificate="cert", KeyStorePassword="password")[0] == "CloudHsmClusterNotFoundException"
 
 
 def kms_account(kms):

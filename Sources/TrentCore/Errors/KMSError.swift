@@ -13,6 +13,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case requestTooLarge = "RequestEntityTooLargeException"
     // Errors of the KMS model.
     case alreadyExists = "AlreadyExistsException"
+    case cloudHsmClusterNotFound = "CloudHsmClusterNotFoundException"
     case conflict = "ConflictException"
     case customKeyStoreNotFound = "CustomKeyStoreNotFoundException"
     case dependencyTimeout = "DependencyTimeoutException"
@@ -39,6 +40,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case notFound = "NotFoundException"
     case tag = "TagException"
     case unsupportedOperation = "UnsupportedOperationException"
+    case xksProxyUriUnreachable = "XksProxyUriUnreachableException"
+    case xksProxyVpcEndpointServiceNotFound = "XksProxyVpcEndpointServiceNotFoundException"
 
     /// HTTP status AWS uses for this error.
     public var httpStatus: Int {

@@ -22,7 +22,7 @@ enum DescribeCustomKeyStores: KMSOperation {
 
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
         if let name = request.CustomKeyStoreId ?? request.CustomKeyStoreName {
-            throw KMSError(.customKeyStoreNotFound, "Custom key store \(name) does not exist. Trent has no custom key stores.")
+            throw CustomKeyStores.notFound(name)
         }
         if let marker = request.Marker { throw KMSError(.invalidMarker, "Invalid marker: \(marker)") }
         return Response(CustomKeyStores: [], Truncated: false)

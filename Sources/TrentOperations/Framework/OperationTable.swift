@@ -14,7 +14,9 @@ public enum OperationTable {
         RetireGrant.self, RevokeGrant.self, EnableKeyRotation.self, DisableKeyRotation.self,
         GetKeyRotationStatus.self, RotateKeyOnDemand.self, ListKeyRotations.self, GetParametersForImport.self,
         ImportKeyMaterial.self, DeleteImportedKeyMaterial.self, DescribeCustomKeyStores.self, ListKeys.self,
-        ListResourceTags.self, GetKeyLastUsage.self, ReplicateKey.self, UpdatePrimaryRegion.self,
+        ListResourceTags.self, GetKeyLastUsage.self, ReplicateKey.self, UpdatePrimaryRegion.self, CreateCustomKeyStore.self,
+        UpdateCustomKeyStore.self,
+        DeleteCustomKeyStore.self, ConnectCustomKeyStore.self, DisconnectCustomKeyStore.self,
         ReEncrypt.self, ScheduleKeyDeletion.self,
         TagResource.self, UntagResource.self, UpdateAlias.self, UpdateKeyDescription.self,
     ]

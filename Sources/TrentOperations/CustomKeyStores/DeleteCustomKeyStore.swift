@@ -1,0 +1,11 @@
+import Foundation
+import TrentCore
+
+/// No custom key store exists in Trent (see CustomKeyStores), so every store id is not found.
+enum DeleteCustomKeyStore: KMSOperation {
+    static let action = KMSAction.deleteCustomKeyStore
+
+    static func perform(_ request: CustomKeyStoreIDRequest, _ call: Call) async throws -> NoResponse {
+        throw CustomKeyStores.notFound(request.CustomKeyStoreId)
+    }
+}
