@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
 import TrentCore
 import TrentOperations
 
@@ -15,10 +17,12 @@ public enum TrentRouter {
     static let jsonContentType = "application/x-amz-json-1.1"
 
     public static func build(
-        dispatcher: Dispatcher, authentication: Authentication, audit: AuditTrail? = nil, logger: Logger
+        dispatcher: Dispatcher, authentication: Authentication, audit: AuditTrail? = nil,
+        metrics: PrometheusCollectorRegistry? = nil, logger: Logger
     ) -> Router<TrentRequestContext> {
         let router = Router(context: TrentRequestContext.self)
         router.post("/") { request, context -> Response in
+            let started = ContinuousClock.now
             let requestID = UUID().uuidString.lowercased()
             let eventID = UUID().uuidString.lowercased()
             let reply: Dispatcher.Reply
@@ -50,6 +54,15 @@ public enum TrentRouter {
                         userAgent: request.headers[.userAgent], requestBody: body, responseBody: reply.body,
                         error: reply.error, requestID: requestID, eventID: eventID))
             }
+            // Prometheus (when `trent serve` bootstraps it): every request, refused ones included, by operation
+            // (only the model's names, so labels stay bounded) and outcome, and its duration.
+            let operation = dispatcher.operation(named: request.headers[amzTarget]) ?? "unknown"
+            Counter(
+                label: "trent_requests_total",
+                dimensions: [("operation", operation), ("outcome", reply.error?.code.rawValue ?? "ok")]
+            ).increment()
+            Timer(label: "trent_request_duration_seconds", dimensions: [("operation", operation)])
+                .record(duration: ContinuousClock.now - started)
             if let error = reply.error {
                 logger.debug(
                     "request refused",
@@ -69,6 +82,14 @@ public enum TrentRouter {
             Response(
                 status: .ok, headers: [.contentType: "application/json", requestIDHeader: UUID().uuidString.lowercased()],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+        }
+        // Prometheus scrape endpoint (request counts and durations by operation; no key material, no identifiers).
+        if let metrics {
+            router.get("/metrics") { _, _ -> Response in
+                Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+            }
         }
         // Readiness: storage answers too.
         router.get("/ready") { _, _ -> Response in

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
 import TrentCore
 import TrentCrypto
 import TrentHTTP
@@ -99,9 +101,12 @@ struct Serve: AsyncParsableCommand {
             authentication.isDevelopment
             ? "off (development mode: any caller is accepted)" : "SigV4, credentials from \(credentials ?? "")"
         let host = self.host
+        // Prometheus metrics on GET /metrics, fed through swift-metrics.
+        let metrics = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         let app = TrentServer.application(
             dispatcher: dispatcher, authentication: authentication, audit: try auditLog.map { try AuditTrail(path: $0) },
-            host: host,
+            metrics: metrics, host: host,
             port: port, logger: logger
         ) { port in
             FileHandle.standardOutput.write(

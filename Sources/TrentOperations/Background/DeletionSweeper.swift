@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import TrentCore
 
 /// Deletes keys whose waiting period has passed, with their material and aliases. Idempotent, and driven by
@@ -20,6 +21,7 @@ public struct DeletionSweeper: Sendable {
                 try await kms.store.commit(ChangeSet(keys: [.delete(key.identity, expectedRevision: key.revision)] + peers))
                 kms.forgetMaterial(key.materials.map(\.materialID))
                 deleted.append(key.arn)
+                Counter(label: "trent_keys_deleted_total").increment()
                 kms.logger.info("deleted \(key.arn) at the end of its waiting period")
             } catch StoreError.conflict {
                 continue  // cancelled or changed meanwhile; the next sweep looks again

@@ -59,6 +59,9 @@ public struct Dispatcher: Sendable {
         }
     }
 
+    /// The operation an `X-Amz-Target` names, nil for anything that is not one of the model's operations.
+    public func operation(named target: String?) -> String? { try? operationName(target) }
+
     private func operationName(_ target: String?) throws(KMSError) -> String {
         guard let target, target.hasPrefix("TrentService.") else {
             throw KMSError(.unknownOperation, "")

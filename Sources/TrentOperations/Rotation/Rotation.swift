@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import TrentCore
 import TrentCrypto
 
@@ -52,6 +53,7 @@ public struct AutomaticRotation: Sendable {
                 let replicas = try await kms.replicaUpdates(for: record)
                 try await kms.store.commit(ChangeSet(keys: [.put(record, expectedRevision: revision)] + replicas))
                 rotated.append(record.arn)
+                Counter(label: "trent_keys_rotated_total", dimensions: [("type", "AUTOMATIC")]).increment()
                 kms.logger.info("rotated \(record.arn) automatically")
             } catch StoreError.conflict {
                 continue  // changed meanwhile; the next pass looks again
