@@ -16,6 +16,18 @@ extension KMS {
         return peers
     }
 
+    /// Puts that record a set's new shape (its primary's Region, its replicas' Regions) on every stored member.
+    func reshapeSet(of member: KeyRecord, primaryRegion: Region, replicaRegions: [Region]) async throws -> [KeyChange] {
+        var changes: [KeyChange] = []
+        for var record in [member] + (try await peers(of: member)) {
+            let revision = record.revision
+            record.primaryRegion = primaryRegion
+            record.replicaRegions = replicaRegions.sorted()
+            changes.append(.put(record, expectedRevision: revision))
+        }
+        return changes
+    }
+
     /// A material version sealed anew for another member of the set: same version, id and bytes.
     func reseal(_ material: SealedMaterial, from source: KeyIdentity, to target: KeyIdentity) throws -> SealedMaterial {
         let clear = try self.material(material, of: source)
@@ -64,6 +76,23 @@ extension KMS {
 }
 
 extension Call {
+    /// The primary key of a multi-Region set named by `keyID`, and another Region of it named by `region` (for
+    /// ReplicateKey and UpdatePrimaryRegion).
+    func multiRegionPrimary(_ keyID: String, for action: KMSAction, otherRegion region: String) async throws -> (
+        KeyRecord, Region
+    ) {
+        let primary = try await resolveKey(keyID, for: action)
+        guard primary.multiRegion else {
+            throw KMSError(.unsupportedOperation, "\(primary.arn) is not a multi-Region key.")
+        }
+        try requireNotReplica(primary)
+        guard let other = Region(region) else { throw KMSError.validation("The Region \(region) is not valid.") }
+        guard other != primary.identity.scope.region else {
+            throw KMSError.validation("\(primary.arn) is the primary key in \(other); name another Region.")
+        }
+        return (primary, other)
+    }
+
     /// Rotation belongs to the primary key of a multi-Region set; its replicas follow.
     func requireNotReplica(_ record: KeyRecord) throws(KMSError) {
         guard record.multiRegion, !record.isMultiRegionPrimary else { return }

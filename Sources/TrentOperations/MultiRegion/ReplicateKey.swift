@@ -23,17 +23,7 @@ enum ReplicateKey: KMSOperation {
     }
 
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
-        let primary = try await call.resolveKey(request.KeyId, for: action)
-        guard primary.multiRegion else {
-            throw KMSError(.unsupportedOperation, "\(primary.arn) is not a multi-Region key.")
-        }
-        try call.requireNotReplica(primary)
-        guard let region = Region(request.ReplicaRegion) else {
-            throw KMSError.validation("The Region \(request.ReplicaRegion) is not valid.")
-        }
-        guard region != primary.identity.scope.region else {
-            throw KMSError.validation("The replica Region must differ from the Region of the primary key.")
-        }
+        let (primary, region) = try await call.multiRegionPrimary(request.KeyId, for: action, otherRegion: request.ReplicaRegion)
         let identity = primary.peer(in: region)
         guard !primary.replicaRegions.contains(region), try await call.store.key(identity) == nil else {
             throw KMSError(.alreadyExists, "Replica key \(identity.arn) already exists.")
@@ -52,14 +42,9 @@ enum ReplicateKey: KMSOperation {
             policy: request.Policy ?? KeyPolicy.customerDefault(account: identity.scope.account),
             rotationPeriodDays: primary.rotationPeriodDays, nextRotationDate: primary.nextRotationDate,
             primaryRegion: primary.identity.scope.region, replicaRegions: regions)
-        var changes: [KeyChange] = [.put(replica, expectedRevision: nil)]
-        for var member in [primary] + (try await call.kms.peers(of: primary)) {
-            let revision = member.revision
-            member.primaryRegion = primary.identity.scope.region
-            member.replicaRegions = regions
-            changes.append(.put(member, expectedRevision: revision))
-        }
-        try await call.store.commit(ChangeSet(keys: changes))
+        let reshaped = try await call.kms.reshapeSet(
+            of: primary, primaryRegion: primary.identity.scope.region, replicaRegions: regions)
+        try await call.store.commit(ChangeSet(keys: [.put(replica, expectedRevision: nil)] + reshaped))
         replica.revision = 1
         return Response(
             ReplicaKeyMetadata: KeyMetadata(replica), ReplicaPolicy: replica.policy,

@@ -12,28 +12,12 @@ enum UpdatePrimaryRegion: KMSOperation {
     }
 
     static func perform(_ request: Request, _ call: Call) async throws -> NoResponse {
-        let primary = try await call.resolveKey(request.KeyId, for: action)
-        guard primary.multiRegion else {
-            throw KMSError(.unsupportedOperation, "\(primary.arn) is not a multi-Region key.")
-        }
-        try call.requireNotReplica(primary)
-        guard let region = Region(request.PrimaryRegion) else {
-            throw KMSError.validation("The Region \(request.PrimaryRegion) is not valid.")
-        }
-        guard region != primary.identity.scope.region else {
-            throw KMSError.validation("\(primary.arn) is already the primary key in \(region).")
-        }
+        let (primary, region) = try await call.multiRegionPrimary(request.KeyId, for: action, otherRegion: request.PrimaryRegion)
         guard primary.replicaRegions.contains(region) else {
             throw KMSError.notFound("Key '\(primary.peer(in: region).arn)' does not exist")
         }
         let replicas = primary.replicaRegions.filter { $0 != region } + [primary.identity.scope.region]
-        var changes: [KeyChange] = []
-        for var member in [primary] + (try await call.kms.peers(of: primary)) {
-            let revision = member.revision
-            member.primaryRegion = region
-            member.replicaRegions = replicas.sorted()
-            changes.append(.put(member, expectedRevision: revision))
-        }
+        let changes = try await call.kms.reshapeSet(of: primary, primaryRegion: region, replicaRegions: replicas)
         try await call.store.commit(ChangeSet(keys: changes))
         return NoResponse()
     }
