@@ -193,6 +193,9 @@ def test_export_then_seed_reproduces_the_state(work):
         kms.disable_key(KeyId=off)
         blob = kms.encrypt(KeyId=plain, Plaintext=b"exported")["CiphertextBlob"]
         signature = kms.sign(KeyId=signer, Message=b"m", SigningAlgorithm="ECDSA_SHA_384")["Signature"]
+        global_key = kms.create_key(MultiRegion=True, Description="global")["KeyMetadata"]["KeyId"]
+        kms.replicate_key(KeyId=global_key, ReplicaRegion="eu-west-1", Description="replica")
+        global_blob = kms.encrypt(KeyId=global_key, Plaintext=b"everywhere")["CiphertextBlob"]
         def state(client):
             fields = ["KeyId", "Arn", "Description", "KeySpec", "KeyUsage", "KeyState", "Enabled", "Origin", "MultiRegion"]
             keys = sorted(k["KeyId"] for k in client.list_keys()["Keys"])
@@ -218,6 +221,13 @@ def test_export_then_seed_reproduces_the_state(work):
         assert state(kms) == before
         assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"exported"
         assert kms.verify(KeyId=signer, Message=b"m", Signature=signature, SigningAlgorithm="ECDSA_SHA_384")["SignatureValid"]
+        # The multi-Region set comes back as a set: roles, members, and ciphertexts that open in either Region.
+        west = second.client(region="eu-west-1")
+        config = west.describe_key(KeyId=global_key)["KeyMetadata"]["MultiRegionConfiguration"]
+        assert config["MultiRegionKeyType"] == "REPLICA" and config["PrimaryKey"]["Region"] == "us-east-1"
+        assert [r["Region"] for r in kms.describe_key(KeyId=global_key)["KeyMetadata"]["MultiRegionConfiguration"]
+                ["ReplicaKeys"]] == ["eu-west-1"]
+        assert west.decrypt(CiphertextBlob=global_blob)["Plaintext"] == b"everywhere"
     finally:
         second.stop()
     without = subprocess.run([BINARY, "export", "--data-dir", data], capture_output=True, text=True)

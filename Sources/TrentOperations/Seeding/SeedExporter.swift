@@ -53,6 +53,8 @@ public struct SeedExporter: Sendable {
         var Grants: [GrantEntry]?
         var RotationPeriodInDays: Int?
         var NextKeyRotation: String?
+        var PrimaryRegion: String?
+        var ReplicaRegions: [String]?
     }
 
     public struct Alias: Encodable {
@@ -97,7 +99,9 @@ public struct SeedExporter: Sendable {
                                             EncryptionContextSubset: $0.contextSubset, EncryptionContextEquals: $0.contextEquals))
                             },
                         RotationPeriodInDays: r.rotationPeriodDays,
-                        NextKeyRotation: r.nextRotationDate.map { formatter.string(from: $0) }))
+                        NextKeyRotation: r.nextRotationDate.map { formatter.string(from: $0) },
+                        PrimaryRegion: r.replicaRegions.isEmpty ? nil : (r.primaryRegion ?? scope.region).rawValue,
+                        ReplicaRegions: r.replicaRegions.isEmpty ? nil : r.replicaRegions.map(\.rawValue)))
             }
             let live = Set(records.map(\.identity.id))
             for alias in try await kms.store.aliases(in: scope) where live.contains(alias.targetKeyID) {

@@ -3,7 +3,8 @@ import TrentCore
 
 /// A seed file (`trent serve --seed FILE`), in either of local-kms's layouts (the original
 /// `Keys: Symmetric: Aes:` one and the `Version: 2` one with a list of keys), plus Trent's extensions to the
-/// list layout: Account, Region, Tags, Policy, Grants, RotationPeriodInDays, MultiRegion, Enabled.
+/// list layout: Account, Region, Tags, Policy, Grants, RotationPeriodInDays, MultiRegion, Enabled, and for a member
+/// of a multi-Region set PrimaryRegion and ReplicaRegions.
 public struct SeedFile: Decodable, Sendable {
     public var keys: [SeedKey]
     public var aliases: [SeedAlias]
@@ -105,6 +106,9 @@ public struct SeedKey: Decodable, Sendable {
     public var Tags: [TagEntry]?
     public var Policy: JSONValue?
     public var Grants: [GrantEntry]?
+    /// A multi-Region key's set: the Region of its primary and the Regions of its replicas.
+    public var PrimaryRegion: String?
+    public var ReplicaRegions: [String]?
 
     init(KeyId: String?, Metadata: Metadata, NextKeyRotation: String?, Material: Material?) {
         self.KeyId = KeyId

@@ -209,6 +209,22 @@ public struct Seeder: Sendable {
                     contextSubset: grant.Constraints?.EncryptionContextSubset,
                     contextEquals: grant.Constraints?.EncryptionContextEquals, creationDate: now))
         }
+        if entry.PrimaryRegion != nil || entry.ReplicaRegions != nil {
+            guard record.multiRegion, id.isMultiRegion else {
+                throw SeedError(entry: "", problem: "PrimaryRegion and ReplicaRegions need a multi-Region key (mrk- key id)")
+            }
+            let primary = try (entry.PrimaryRegion ?? scope.region.rawValue).seedRegion()
+            let replicas = try (entry.ReplicaRegions ?? []).map { try $0.seedRegion() }
+            guard ([primary] + replicas).contains(scope.region), !replicas.contains(primary),
+                Set(replicas).count == replicas.count
+            else {
+                throw SeedError(
+                    entry: "",
+                    problem: "PrimaryRegion and ReplicaRegions must name this key's Region once, among distinct Regions")
+            }
+            record.primaryRegion = primary
+            record.replicaRegions = replicas.sorted()
+        }
         if entry.NextKeyRotation != nil || entry.RotationPeriodInDays != nil {
             try Rotation.requireRotatable(record)
             let period = entry.RotationPeriodInDays ?? Rotation.defaultPeriodDays
@@ -232,5 +248,12 @@ public struct Seeder: Sendable {
     static func bytes(_ text: String) -> Data? {
         let t = text.trimmingCharacters(in: .whitespaces)
         return Hex.decode(t) ?? Data(base64Encoded: t)
+    }
+}
+
+extension String {
+    fileprivate func seedRegion() throws -> Region {
+        guard let region = Region(self) else { throw SeedError(entry: "", problem: "\(self) is not a Region name") }
+        return region
     }
 }
