@@ -6,7 +6,8 @@ import TrentCore
 
 /// Every operation of the model driven with random bodies built from its own input shape (mostly well-formed,
 /// sometimes with the wrong JSON type, out of range, or naming real and unreal keys): the server answers each
-/// with a response or an AWS-shaped client error, never a crash and never KMSInternalException.
+/// with a response or an AWS-shaped client error, never a crash and never KMSInternalException; and a refused
+/// request changes nothing.
 @Suite struct RandomInputTests {
     /// SplitMix64, so every run sends the same bodies and a failure can be replayed.
     struct Generator {
@@ -95,6 +96,14 @@ import TrentCore
         try await h.call("CreateAlias", ["AliasName": "alias/fixture", "TargetKeyId": references[2]])
         let blob = try await h.call("Encrypt", ["KeyId": references[2], "Plaintext": "aGVsbG8="])["CiphertextBlob"] as! String
         let fixtures = Fixtures(keyReferences: references, blobs: [blob])
+        // Naming alias/aws/<service> creates that AWS managed key at lookup, even in a request refused later (as
+        // in AWS): create the ones the generator names first, so every later change would be a real one.
+        for managed in ["alias/aws/ebs", "alias/aws/s3"] { try await h.call("DescribeKey", ["KeyId": managed]) }
+        func snapshot() async throws -> [String] {
+            let keys = try await h.kms.store.keys(in: h.caller.scope).map { "\($0.identity.id)#\($0.revision)" }
+            let aliases = try await h.kms.store.aliases(in: h.caller.scope).map { "\($0.name)->\($0.targetKeyID)" }
+            return keys + aliases
+        }
 
         var g = Generator(state: 0x7472_656e_74)
         var answered = 0
@@ -104,6 +113,7 @@ import TrentCore
             let input = model.operations[name]?.input?.shape
             for _ in 0..<120 {
                 let object = input.map { value($0, model, &g, fixtures, depth: 0) } ?? [String: Any]()
+                let before = try await snapshot()
                 let body =
                     (try? JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed])) ?? Data("{".utf8)
                 let reply = await h.dispatcher.handle(
@@ -113,6 +123,7 @@ import TrentCore
                 if let error = reply.error {
                     let object = try JSONSerialization.jsonObject(with: reply.body) as? [String: Any]
                     #expect(object?["__type"] as? String == error.code.rawValue)
+                    #expect(try await snapshot() == before, "\(name) refused with \(error.code) but changed the store")
                 }
                 answered += 1
                 if reply.status == 200 { succeeded.insert(name) }
