@@ -18,7 +18,7 @@ public enum TrentRouter {
 
     public static func build(
         dispatcher: Dispatcher, authentication: Authentication, audit: AuditTrail? = nil,
-        metrics: PrometheusCollectorRegistry? = nil, logger: Logger
+        metrics: PrometheusCollectorRegistry? = nil, secureTransport: Bool = false, logger: Logger
     ) -> Router<TrentRequestContext> {
         let router = Router(context: TrentRequestContext.self)
         router.post("/") { request, context -> Response in
@@ -33,6 +33,7 @@ public enum TrentRouter {
                 caller = try authentication.caller(signed(request, body: body))
                 caller?.sourceIP = context.remoteIP
                 caller?.userAgent = request.headers[.userAgent]
+                caller?.secureTransport = secureTransport
                 reply = await dispatcher.handle(
                     target: request.headers[amzTarget], body: body, caller: caller!, requestID: requestID, eventID: eventID)
             } catch let error as KMSError {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import Prometheus
 import TrentCore
@@ -9,13 +10,15 @@ import TrentOperations
 public enum TrentServer {
     public static func application(
         dispatcher: Dispatcher, authentication: Authentication, audit: AuditTrail? = nil,
-        metrics: PrometheusCollectorRegistry? = nil, host: String, port: Int, logger: Logger,
-        onRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+        metrics: PrometheusCollectorRegistry? = nil, tls: TLSConfiguration? = nil, host: String, port: Int,
+        logger: Logger, onRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
         let router = TrentRouter.build(
-            dispatcher: dispatcher, authentication: authentication, audit: audit, metrics: metrics, logger: logger)
+            dispatcher: dispatcher, authentication: authentication, audit: audit, metrics: metrics,
+            secureTransport: tls != nil, logger: logger)
         return Application(
             router: router,
+            server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "Trent"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)

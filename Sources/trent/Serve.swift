@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import Metrics
+import NIOSSL
 import Prometheus
 import TrentCore
 import TrentCrypto
@@ -15,6 +17,8 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the KMS server.")
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Serve HTTPS with this certificate chain (PEM); needs --tls-key.") var tlsCertificate: String?
+    @Option(help: "The private key (PEM) of --tls-certificate.") var tlsKey: String?
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
     @Option(help: "Directory of the SQLite store and the development root key.")
     var dataDir = "./trent-data"
@@ -104,19 +108,20 @@ struct Serve: AsyncParsableCommand {
         // Prometheus metrics on GET /metrics, fed through swift-metrics.
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-        let app = TrentServer.application(
+        let tls = try tlsConfiguration()
+        let scheme = tls == nil ? "http" : "https"
+        let app = try TrentServer.application(
             dispatcher: dispatcher, authentication: authentication, audit: try auditLog.map { try AuditTrail(path: $0) },
-            metrics: metrics, host: host,
-            port: port, logger: logger
+            metrics: metrics, tls: tls, host: host, port: port, logger: logger
         ) { port in
             FileHandle.standardOutput.write(
                 Data(
                     """
-                    Trent is serving AWS KMS at http://\(host):\(port)
+                    Trent is serving AWS KMS at \(scheme)://\(host):\(port)
                       storage: \(storage); root key: \(rootSource)
                       account \(accountID) in \(regionName) unless the request's credentials say otherwise
                       authentication: \(authenticationLine)
-                    Try: aws kms create-key --endpoint-url http://\(host):\(port) --region \(regionName)
+                    Try: aws kms create-key --endpoint-url \(scheme)://\(host):\(port) --region \(regionName)
 
                     """.utf8))
         }
@@ -132,6 +137,26 @@ struct Serve: AsyncParsableCommand {
         case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): return "\(path(c)): \(c.debugDescription)"
         case .keyNotFound(let key, let c): return "\(path(c)): missing \(key.stringValue)"
         @unknown default: return "\(error)"
+        }
+    }
+}
+
+extension Serve {
+    /// HTTPS from --tls-certificate and --tls-key (both PEM), or nil for plain HTTP.
+    func tlsConfiguration() throws -> TLSConfiguration? {
+        switch (tlsCertificate, tlsKey) {
+        case (nil, nil):
+            return nil
+        case (let certificate?, let key?):
+            do {
+                let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+                let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+                return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(privateKey))
+            } catch {
+                throw ValidationError("--tls-certificate/--tls-key: \(error)")
+            }
+        default:
+            throw ValidationError("--tls-certificate and --tls-key go together")
         }
     }
 }

@@ -15,7 +15,7 @@ import TrentCrypto
         let kms = KMS(
             store: InMemoryKeyStore(), sealer: try RootKeySealer(rootKey: RootKeySealer.generateRootKey()),
             logger: Logger(label: "test"))
-        return TrentServer.application(
+        return try TrentServer.application(
             dispatcher: Dispatcher(kms: kms),
             authentication: .development(CallerDefaults(account: AccountID("111122223333")!, region: Region("us-east-1")!)),
             metrics: metrics, host: "127.0.0.1", port: 0, logger: Logger(label: "test"))

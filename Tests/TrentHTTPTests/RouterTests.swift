@@ -14,7 +14,7 @@ import TrentOperations
         let kms = KMS(
             store: InMemoryKeyStore(), sealer: try! RootKeySealer(rootKey: RootKeySealer.generateRootKey()),
             logger: Logger(label: "test"))
-        return TrentServer.application(
+        return try! TrentServer.application(
             dispatcher: Dispatcher(kms: kms),
             authentication: .development(CallerDefaults(account: AccountID("111122223333")!, region: Region("us-east-1")!)),
             host: "127.0.0.1", port: 0, logger: Logger(label: "test"))
@@ -156,7 +156,7 @@ final class UnreachableStore: KeyStore {
         let kms = KMS(
             store: UnreachableStore(), sealer: try RootKeySealer(rootKey: RootKeySealer.generateRootKey()),
             logger: Logger(label: "test"))
-        let app = TrentServer.application(
+        let app = try TrentServer.application(
             dispatcher: Dispatcher(kms: kms),
             authentication: .development(CallerDefaults(account: AccountID("111122223333")!, region: Region("us-east-1")!)),
             host: "127.0.0.1", port: 0, logger: Logger(label: "test"))

@@ -36,7 +36,7 @@ class Trent:
             if not line:
                 break
             self.output.append(line)
-            match = re.search(r"serving AWS KMS at (http://\S+)", line)
+            match = re.search(r"serving AWS KMS at (https?://\S+)", line)
             if match:
                 self.endpoint = match.group(1)
                 break

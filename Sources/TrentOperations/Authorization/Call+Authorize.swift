@@ -138,11 +138,12 @@ extension Call {
             tagKeys += keys.compactMap { if case .string(let v) = $0 { v } else { nil } }
         }
         if !tagKeys.isEmpty { context["aws:TagKeys"] = tagKeys }
-        // IAM's global keys that Trent knows (aws:SecureTransport is left out: Trent itself serves plain HTTP,
-        // whatever terminates TLS in front of it).
+        // IAM's global keys that Trent knows. aws:SecureTransport is true when Trent itself serves TLS
+        // (--tls-certificate); behind a proxy that terminates TLS, Trent sees plain HTTP and says false.
         context["aws:CurrentTime"] = [ISO8601.format(now)]
         context["aws:EpochTime"] = [String(Int(now.timeIntervalSince1970))]
         context["aws:RequestedRegion"] = [caller.region.rawValue]
+        context["aws:SecureTransport"] = [caller.secureTransport ? "true" : "false"]
         if let ip = caller.sourceIP { context["aws:SourceIp"] = [ip] }
         if let agent = caller.userAgent { context["aws:UserAgent"] = [agent] }
         let resource = caller.principal.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).last ?? ""

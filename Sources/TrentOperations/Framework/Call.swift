@@ -16,6 +16,8 @@ public struct Caller: Sendable {
     /// Where the request came from and what sent it (aws:SourceIp, aws:UserAgent), set by the HTTP layer.
     public var sourceIP: String?
     public var userAgent: String?
+    /// Whether the request came over TLS that Trent terminated itself (aws:SecureTransport).
+    public var secureTransport = false
 
     public init(
         account: AccountID, region: Region, principal: String? = nil, accessKeyID: String? = nil,
