@@ -46,8 +46,10 @@ PEOPLE = {
         "Version": "2012-10-17",
         "Statement": [
             {"Effect": "Allow", "Action": ["kms:CreateKey", "kms:DescribeKey"], "Resource": "*"},
+            {"Effect": "Deny", "Action": "kms:CreateKey", "Resource": "*",
+             "Condition": {"StringEquals": {"aws:RequestedRegion": "ap-south-1"}}},
             {"Effect": "Allow", "Action": "kms:ReplicateKey", "Resource": "*",
-             "Condition": {"StringEquals": {"kms:ReplicaRegion": "eu-west-1"}}},
+             "Condition": {"StringEquals": {"kms:ReplicaRegion": ["eu-west-1", "ap-south-1"]}}},
             {"Effect": "Allow", "Action": "kms:Encrypt", "Resource": "*",
              "Condition": {"StringEquals": {"kms:MultiRegionKeyType": "REPLICA"}}},
         ]}]},
@@ -212,6 +214,9 @@ def test_multi_region_condition_keys(server):
     frank, frank_west = as_(server, "frank"), as_(server, "frank", "eu-west-1")
     key = frank.create_key(MultiRegion=True)["KeyMetadata"]["KeyId"]
     denied(frank.replicate_key, KeyId=key, ReplicaRegion="eu-central-1")
+    # ReplicateKey to ap-south-1 is allowed, but creating a key there is not: AWS needs both.
+    message = denied(frank.replicate_key, KeyId=key, ReplicaRegion="ap-south-1")
+    assert "kms:CreateKey" in message
     frank.replicate_key(KeyId=key, ReplicaRegion="eu-west-1")
     denied(frank.encrypt, KeyId=key, Plaintext=b"x")  # the primary
     assert frank_west.encrypt(KeyId=key, Plaintext=b"x")["KeyId"].startswith("arn:aws:kms:eu-west-1:")

@@ -54,13 +54,15 @@ extension Call {
     }
 
     /// Operations on no key: identity policies decide, on resource `*`.
-    func authorizeKeyless(_ action: KMSAction) async throws {
+    /// `overrides`: condition keys that differ from what this request's own members say (ReplicateKey's implied
+    /// CreateKey in another Region).
+    func authorizeKeyless(_ action: KMSAction, overrides: [String: [String]] = [:]) async throws {
         guard caller.authenticated else { return }
         let name = "kms:\(action.rawValue)"
         let identity = try caller.identityPolicies.map { text throws(KMSError) in try kms.policy(text, requirePrincipal: false) }
         let request = AuthorizationRequest(
             action: name, resource: "*", principal: caller.principal, principalAccount: caller.account.rawValue,
-            context: requestContext(action, contextMember: "EncryptionContext"))
+            context: requestContext(action, contextMember: "EncryptionContext").merging(overrides) { $1 })
         let decision = KeyAuthorization.decide(
             keyPolicy: nil, identityPolicies: identity, request: request, callerIsRoot: caller.principal.hasSuffix(":root"))
         if case .deny(let reason) = decision { throw accessDenied(name, "*", reason) }

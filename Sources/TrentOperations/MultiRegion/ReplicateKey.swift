@@ -24,6 +24,13 @@ enum ReplicateKey: KMSOperation {
 
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
         let (primary, region) = try await call.multiRegionPrimary(request.KeyId, for: action, otherRegion: request.ReplicaRegion)
+        // As in AWS, the caller's IAM policies must also allow kms:CreateKey in the replica's Region.
+        try await call.authorizeKeyless(
+            .createKey,
+            overrides: [
+                "aws:RequestedRegion": [region.rawValue], "kms:KeySpec": [primary.spec.rawValue],
+                "kms:KeyUsage": [primary.usage.rawValue], "kms:KeyOrigin": [primary.origin.rawValue], "kms:MultiRegion": ["true"],
+            ])
         let identity = primary.peer(in: region)
         guard !primary.replicaRegions.contains(region), try await call.store.key(identity) == nil else {
             throw KMSError(.alreadyExists, "Replica key \(identity.arn) already exists.")
