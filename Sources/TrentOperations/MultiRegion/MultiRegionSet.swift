@@ -55,9 +55,15 @@ extension KMS {
         return changes
     }
 
-    /// The changes that carry a primary key's shared properties (new key material, automatic rotation) to its
-    /// replicas, to commit with the primary's own change.
-    func replicaUpdates(for primary: KeyRecord) async throws -> [KeyChange] {
+    /// Commits a change to a key's shared properties (key material, automatic rotation): a multi-Region primary
+    /// carries it to its replicas in the same commit.
+    func commitShared(_ record: KeyRecord, expectedRevision: Int) async throws {
+        let replicas = try await replicaUpdates(for: record)
+        try await store.commit(ChangeSet(keys: [.put(record, expectedRevision: expectedRevision)] + replicas))
+    }
+
+    /// The changes that carry a primary key's shared properties to its replicas.
+    private func replicaUpdates(for primary: KeyRecord) async throws -> [KeyChange] {
         guard primary.isMultiRegionPrimary else { return [] }
         var changes: [KeyChange] = []
         for var replica in try await peers(of: primary) {

@@ -16,9 +16,7 @@ enum DisableKeyRotation: KMSOperation {
         let revision = record.revision
         record.rotationPeriodDays = nil
         record.nextRotationDate = nil
-        // A multi-Region primary carries the change to its replicas in the same commit.
-        let replicas = try await call.kms.replicaUpdates(for: record)
-        try await call.store.commit(ChangeSet(keys: [.put(record, expectedRevision: revision)] + replicas))
+        try await call.kms.commitShared(record, expectedRevision: revision)
         return NoResponse()
     }
 }

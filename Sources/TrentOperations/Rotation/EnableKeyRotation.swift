@@ -20,9 +20,7 @@ enum EnableKeyRotation: KMSOperation {
         let since = record.currentMaterial?.createdAt ?? call.now
         record.rotationPeriodDays = period
         record.nextRotationDate = max(since.addingTimeInterval(TimeInterval(period) * 86400), call.now)
-        // A multi-Region primary carries the change to its replicas in the same commit.
-        let replicas = try await call.kms.replicaUpdates(for: record)
-        try await call.store.commit(ChangeSet(keys: [.put(record, expectedRevision: revision)] + replicas))
+        try await call.kms.commitShared(record, expectedRevision: revision)
         return NoResponse()
     }
 }

@@ -23,9 +23,7 @@ enum RotateKeyOnDemand: KMSOperation {
         }
         let revision = record.revision
         try Rotation.rotate(&record, kms: call.kms, at: call.now, type: "ON_DEMAND")
-        // A multi-Region primary carries the change to its replicas in the same commit.
-        let replicas = try await call.kms.replicaUpdates(for: record)
-        try await call.store.commit(ChangeSet(keys: [.put(record, expectedRevision: revision)] + replicas))
+        try await call.kms.commitShared(record, expectedRevision: revision)
         return Response(KeyId: record.arn.description)
     }
 }

@@ -50,8 +50,7 @@ public struct AutomaticRotation: Sendable {
                 try Rotation.rotate(&record, kms: kms, at: next, type: "AUTOMATIC")
                 while next <= now { next = next.addingTimeInterval(TimeInterval(period) * 86400) }
                 record.nextRotationDate = next
-                let replicas = try await kms.replicaUpdates(for: record)
-                try await kms.store.commit(ChangeSet(keys: [.put(record, expectedRevision: revision)] + replicas))
+                try await kms.commitShared(record, expectedRevision: revision)
                 rotated.append(record.arn)
                 Counter(label: "trent_keys_rotated_total", dimensions: [("type", "AUTOMATIC")]).increment()
                 kms.logger.info("rotated \(record.arn) automatically")
