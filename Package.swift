@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(name: "TrentCore", swiftSettings: strict),
@@ -59,6 +60,17 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
             ],
             swiftSettings: strict),
+        // The web console: server-rendered pages whose every action is a call through the API's gateway.
+        .target(
+            name: "TrentConsole",
+            dependencies: [
+                "TrentHTTP", "TrentOperations", "TrentCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
         .target(
             name: "TrentSQLite",
             dependencies: ["TrentCore", .product(name: "GRDB", package: "GRDB.swift")],
@@ -66,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "trent",
             dependencies: [
-                "TrentHTTP", "TrentSQLite", "TrentOperations", "TrentCore", "TrentCrypto",
+                "TrentHTTP", "TrentConsole", "TrentSQLite", "TrentOperations", "TrentCore", "TrentCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -93,6 +105,14 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .testTarget(name: "TrentSQLiteTests", dependencies: ["TrentSQLite", "TrentCore"]),
+        .testTarget(
+            name: "TrentConsoleTests",
+            dependencies: [
+                "TrentConsole", "TrentHTTP", "TrentOperations", "TrentCore", "TrentCrypto",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import Metrics
 import Prometheus
 import TrentCore
 import TrentOperations
@@ -21,55 +20,31 @@ public enum TrentRouter {
         metrics: PrometheusCollectorRegistry? = nil, secureTransport: Bool = false, logger: Logger
     ) -> Router<TrentRequestContext> {
         let router = Router(context: TrentRequestContext.self)
+        let gateway = APIGateway(dispatcher: dispatcher, audit: audit)
         router.post("/") { request, context -> Response in
-            let started = ContinuousClock.now
             let requestID = UUID().uuidString.lowercased()
-            let eventID = UUID().uuidString.lowercased()
+            let target = request.headers[amzTarget]
+            let origin = APIGateway.Origin(
+                sourceIP: context.remoteIP, userAgent: request.headers[.userAgent],
+                accessKeyID: request.headers[.authorization].flatMap { CallerDefaults.credentialScope($0) }.map {
+                    String($0.prefix { $0 != "/" })
+                }, secureTransport: secureTransport)
             let reply: Dispatcher.Reply
-            var caller: Caller?
-            var body = Data()
             do {
-                body = Data(try await request.body.collect(upTo: bodyLimit).readableBytesView)
-                caller = try authentication.caller(signed(request, body: body))
-                caller?.sourceIP = context.remoteIP
-                caller?.userAgent = request.headers[.userAgent]
-                caller?.secureTransport = secureTransport
-                reply = await dispatcher.handle(
-                    target: request.headers[amzTarget], body: body, caller: caller!, requestID: requestID, eventID: eventID)
-            } catch let error as KMSError {
-                reply = Dispatcher.render(error)
+                let body = Data(try await request.body.collect(upTo: bodyLimit).readableBytesView)
+                reply = await gateway.serve(target: target, body: body, origin: origin, requestID: requestID) {
+                    try authentication.caller(signed(request, body: body))
+                }
             } catch {
-                reply = Dispatcher.render(KMSError(.requestTooLarge, "Request body is larger than \(bodyLimit) bytes."))
+                reply = await gateway.serve(target: target, body: Data(), origin: origin, requestID: requestID) {
+                    throw KMSError(.requestTooLarge, "Request body is larger than \(bodyLimit) bytes.")
+                }
             }
-            if let audit {
-                let target = request.headers[amzTarget] ?? ""
-                let authorization = request.headers[.authorization]
-                audit.record(
-                    AuditTrail.Event(
-                        time: dispatcher.kms.clock.now(),
-                        operation: target.hasPrefix("TrentService.") ? String(target.dropFirst(13)) : nil, caller: caller,
-                        accessKeyID: authorization.flatMap { CallerDefaults.credentialScope($0) }.map {
-                            String($0.prefix { $0 != "/" })
-                        },
-                        region: caller?.region.rawValue ?? "", sourceIP: context.remoteIP ?? "",
-                        userAgent: request.headers[.userAgent], requestBody: body, responseBody: reply.body,
-                        error: reply.error, requestID: requestID, eventID: eventID))
-            }
-            // Prometheus (when `trent serve` bootstraps it): every request, refused ones included, by operation
-            // (only the model's names, so labels stay bounded) and outcome, and its duration.
-            let operation = dispatcher.operation(named: request.headers[amzTarget]) ?? "unknown"
-            Counter(
-                label: "trent_requests_total",
-                dimensions: [("operation", operation), ("outcome", reply.error?.code.rawValue ?? "ok")]
-            ).increment()
-            Timer(label: "trent_request_duration_seconds", dimensions: [("operation", operation)])
-                .record(duration: ContinuousClock.now - started)
             if let error = reply.error {
                 logger.debug(
                     "request refused",
                     metadata: [
-                        "requestId": "\(requestID)", "target": "\(request.headers[amzTarget] ?? "-")",
-                        "error": "\(error.code.rawValue)",
+                        "requestId": "\(requestID)", "target": "\(target ?? "-")", "error": "\(error.code.rawValue)",
                     ])
             }
             return Response(

@@ -6,6 +6,7 @@ import Logging
 import Metrics
 import NIOSSL
 import Prometheus
+import TrentConsole
 import TrentCore
 import TrentCrypto
 import TrentHTTP
@@ -33,6 +34,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Write a CloudTrail-shaped JSON line per request to this file (- for stdout).") var auditLog: String?
     @Option(help: "Seed file (YAML; Trent's layout or either of local-kms's) applied idempotently at start-up.")
     var seed: String?
+    @Flag(inversion: .prefixedNo, help: "Serve the web console at /console.") var console = true
 
     func run() async throws {
         var logger = Logger(label: "trent")
@@ -55,14 +57,18 @@ struct Serve: AsyncParsableCommand {
             file: rootKeyFile, environment: ProcessInfo.processInfo.environment, dataDirectory: directory)
         let kms = KMS(store: store, sealer: try RootKeySealer(rootKey: root.key), logger: logger)
         let authentication: Authentication
+        let consoleSignIn: ConsoleConfiguration.SignIn
         switch auth {
         case "none":
-            authentication = .development(CallerDefaults(account: accountID, region: regionName))
+            let defaults = CallerDefaults(account: accountID, region: regionName)
+            authentication = .development(defaults)
+            consoleSignIn = .development(defaults)
         case "sigv4":
             guard let credentials else { throw ValidationError("--auth sigv4 needs --credentials FILE") }
             let store = try CredentialStore(contentsOf: URL(fileURLWithPath: credentials))
             let clock = kms.clock
             authentication = .sigv4(SigV4Verifier(store: store, now: { clock.now() }))
+            consoleSignIn = .credentials(store)
         default:
             throw ValidationError("--auth must be none or sigv4")
         }
@@ -110,9 +116,19 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         let tls = try tlsConfiguration()
         let scheme = tls == nil ? "http" : "https"
+        let audit = try auditLog.map { try AuditTrail(path: $0) }
+        // The console reaches the operations through the same gateway (dispatcher, audit trail, metrics) as the API.
+        let webConsole =
+            console
+            ? Console(
+                gateway: APIGateway(dispatcher: dispatcher, audit: audit),
+                configuration: ConsoleConfiguration(
+                    signIn: consoleSignIn, secureTransport: tls != nil, auditLogPath: auditLog)) : nil
+        let consoleOn = console
         let app = try TrentServer.application(
-            dispatcher: dispatcher, authentication: authentication, audit: try auditLog.map { try AuditTrail(path: $0) },
-            metrics: metrics, tls: tls, host: host, port: port, logger: logger
+            dispatcher: dispatcher, authentication: authentication, audit: audit,
+            metrics: metrics, tls: tls, host: host, port: port, logger: logger,
+            extraRoutes: { router in webConsole?.addRoutes(to: router) }
         ) { port in
             FileHandle.standardOutput.write(
                 Data(
@@ -120,7 +136,7 @@ struct Serve: AsyncParsableCommand {
                     Trent is serving AWS KMS at \(scheme)://\(host):\(port)
                       storage: \(storage); root key: \(rootSource)
                       account \(accountID) in \(regionName) unless the request's credentials say otherwise
-                      authentication: \(authenticationLine)
+                      authentication: \(authenticationLine)\(consoleOn ? "\n  console: \(scheme)://\(host):\(port)/console" : "")
                     Try: aws kms create-key --endpoint-url \(scheme)://\(host):\(port) --region \(regionName)
 
                     """.utf8))

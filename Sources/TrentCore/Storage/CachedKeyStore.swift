@@ -47,6 +47,10 @@ public final class CachedKeyStore: KeyStore {
         return record
     }
 
+    /// Moves on every commit through this store and every invalidation: a reader that saw the same generation
+    /// twice saw no change in between.
+    public var generation: UInt64 { cache.withLock { $0.generation } }
+
     public func keys(in scope: Scope) async throws -> [KeyRecord] { try await base.keys(in: scope) }
     public func aliases(in scope: Scope) async throws -> [AliasRecord] { try await base.aliases(in: scope) }
     public func keysPendingDeletion(before date: Date) async throws -> [KeyRecord] {

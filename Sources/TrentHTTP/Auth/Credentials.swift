@@ -66,4 +66,7 @@ public struct CredentialStore: Sendable {
     }
 
     public func credential(for accessKeyID: String) -> Credential? { byAccessKey[accessKeyID] }
+
+    /// Every principal the file names, once each, sorted (the console offers them as key administrators and users).
+    public var principals: [String] { Set(byAccessKey.values.map(\.principal)).sorted() }
 }
