@@ -45,7 +45,7 @@ extension ConsoleTemplates {
         {{#policyTab}}
           <h2>Key policy</h2>
           {{#editing}}
-          <form method="post" action="{{key.href}}/policy" class="form">
+          <form method="post" action="{{key.href}}/policy#tab-panel" class="form">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <label for="policy">Policy document (JSON)</label>
             {{>fieldError}}
@@ -83,7 +83,7 @@ extension ConsoleTemplates {
         {{#tagsTab}}
           <h2>Tags</h2>
           {{#customer}}
-          <form method="post" action="{{key.href}}/tags" class="form">
+          <form method="post" action="{{key.href}}/tags#tab-panel" class="form">
             <input type="hidden" name="csrf" value="{{csrf}}">
             {{>fieldError}}
             <table class="grid" id="tags-table">
@@ -120,7 +120,7 @@ extension ConsoleTemplates {
             {{#nextRotation}}<div><dt>Next rotation date</dt><dd>{{nextRotation}}</dd></div>{{/nextRotation}}
           </dl>
           {{#customer}}
-          <form method="post" action="{{key.href}}/rotation" class="form inline-form">
+          <form method="post" action="{{key.href}}/rotation#tab-panel" class="form inline-form">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <label class="inline"><input type="checkbox" name="enabled" value="yes"{{#enabled}} checked{{/enabled}} id="rotation-enabled"> Automatically rotate this KMS key</label>
             <label for="period">Rotation period (90 to 2560 days)</label>
@@ -140,7 +140,7 @@ extension ConsoleTemplates {
           <h2>Aliases <span class="count">({{count}})</span></h2>
           {{^customer}}<p>You cannot manage aliases for AWS managed keys.</p>{{/customer}}
           {{#customer}}
-          <form method="post" action="{{key.href}}/aliases/delete" id="delete-aliases">
+          <form method="post" action="{{key.href}}/aliases/delete#tab-panel" id="delete-aliases">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <div class="actions"><button type="submit" class="danger" id="delete-selected-aliases">Delete</button>
               <span class="help">Select one or more aliases, then Delete. You cannot update an alias in the console:
@@ -157,7 +157,7 @@ extension ConsoleTemplates {
             </table>
           {{#customer}}
           </form>
-          <form method="post" action="{{key.href}}/aliases" class="form panel-inner" id="create-alias-form">
+          <form method="post" action="{{key.href}}/aliases#create-alias-form" class="form panel-inner" id="create-alias-form">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <h3>Create alias</h3>
             <label for="alias-name">Alias name</label>
@@ -183,7 +183,7 @@ extension ConsoleTemplates {
             <tbody>
               {{#grants}}<tr><td class="mono">{{id}}</td><td>{{name}}</td><td class="mono">{{grantee}}</td><td>{{operations}}</td>
                 <td class="mono">{{retiring}}</td><td>{{created}}</td>
-                {{#customer}}<td><form method="post" action="{{key.href}}/grants/revoke"><input type="hidden" name="csrf" value="{{csrf}}">
+                {{#customer}}<td><form method="post" action="{{key.href}}/grants/revoke#tab-panel"><input type="hidden" name="csrf" value="{{csrf}}">
                   <input type="hidden" name="grantId" value="{{id}}"><button type="submit" class="small danger">Revoke</button></form></td>{{/customer}}</tr>{{/grants}}
               {{^grants}}<tr><td colspan="7" class="empty">No grants. Grants are created through the API (CreateGrant).</td></tr>{{/grants}}
             </tbody>
@@ -209,7 +209,7 @@ extension ConsoleTemplates {
           {{#result}}<div class="result panel-inner" role="status"><h3>{{label}}</h3>
             {{#fields}}<p><strong>{{name}}</strong></p><pre class="code-block result-value" id="result-{{id}}">{{value}}</pre>{{/fields}}</div>{{/result}}
           {{#encrypt}}
-          <form method="post" action="{{key.href}}/use" class="form panel-inner">
+          <form method="post" action="{{key.href}}/use#tab-panel" class="form panel-inner">
             <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="op" value="encrypt">
             <h3>Encrypt</h3>
             <label for="plaintext">Plaintext (text, up to 4096 bytes)</label>
@@ -220,7 +220,7 @@ extension ConsoleTemplates {
             <textarea id="enc-context" name="context" rows="2" class="mono"></textarea>
             <button type="submit" id="encrypt">Encrypt</button>
           </form>
-          <form method="post" action="{{key.href}}/use" class="form panel-inner">
+          <form method="post" action="{{key.href}}/use#tab-panel" class="form panel-inner">
             <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="op" value="decrypt">
             <h3>Decrypt</h3>
             <label for="ciphertext">Ciphertext (base64)</label>
@@ -232,7 +232,7 @@ extension ConsoleTemplates {
             <button type="submit" id="decrypt">Decrypt</button>
           </form>
           {{#symmetric}}
-          <form method="post" action="{{key.href}}/use" class="form panel-inner">
+          <form method="post" action="{{key.href}}/use#tab-panel" class="form panel-inner">
             <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="op" value="data-key">
             <h3>Generate data key</h3>
             <label for="dk-spec">Data key spec</label>
@@ -242,7 +242,7 @@ extension ConsoleTemplates {
           {{/symmetric}}
           {{/encrypt}}
           {{#sign}}
-          <form method="post" action="{{key.href}}/use" class="form panel-inner">
+          <form method="post" action="{{key.href}}/use#tab-panel" class="form panel-inner">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <h3>Sign and verify</h3>
             <label for="message">Message (text)</label>
@@ -256,7 +256,7 @@ extension ConsoleTemplates {
           </form>
           {{/sign}}
           {{#mac}}
-          <form method="post" action="{{key.href}}/use" class="form panel-inner">
+          <form method="post" action="{{key.href}}/use#tab-panel" class="form panel-inner">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <h3>Generate and verify a MAC</h3>
             <label for="mac-message">Message (text)</label>
