@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test of Trent on a fresh machine: installs what is missing, builds, then runs the Swift unit and
-# in-process HTTP tests and the black-box compatibility suite against the real binary.
+# in-process HTTP tests, the black-box compatibility suite against the real binary, and the console's browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
-for package in libsqlite3-dev libssl-dev libsodium-dev openssl; do
+for package in libsqlite3-dev libssl-dev libsodium-dev openssl chromium chromium-driver; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -20,3 +20,5 @@ swift format lint --strict -r Sources Tests Package.swift
 swift build --build-tests
 swift test
 TRENT_BIN="$(swift build --show-bin-path)/trent" python3 -m pytest -q tests/compat
+# The console in a real browser (headless chromium through chromium-driver); screenshots go to the folder it prints.
+TRENT_BIN="$(swift build --show-bin-path)/trent" python3 -m pytest -q -s tests/browser

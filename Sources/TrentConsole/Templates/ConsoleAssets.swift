@@ -76,6 +76,8 @@ enum ConsoleAssets {
         .empty { color: var(--muted); text-align:center !important; padding: 18px !important; }
         .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; word-break: break-all; }
         .more { white-space: nowrap; }
+        .grid td a.mono, .grid td.key-id { white-space: nowrap; word-break: normal; }
+        .table-wrap { overflow-x: auto; }
         .status { font-weight: 600; }
         .status.enabled { color: var(--ok); } .status.disabled, .status.pending { color: var(--danger); }
         .status.other { color: var(--warn); }

@@ -34,6 +34,7 @@ extension ConsoleTemplates {
             <button type="submit" name="action" value="schedule-deletion">Schedule key deletion</button>
             <button type="submit" name="action" value="cancel-deletion">Cancel key deletion</button>
           </div>
+          <div class="table-wrap">
           <table class="grid" id="keys-table">
             <thead><tr>
               <th class="check"><input type="checkbox" data-select-all="key" aria-label="Select all keys on this page"></th>
@@ -58,6 +59,7 @@ extension ConsoleTemplates {
               {{^keys}}<tr><td colspan="{{columnCount}}" class="empty">{{emptyText}}</td></tr>{{/keys}}
             </tbody>
           </table>
+          </div>
         </form>
         <nav class="pager" aria-label="Pages">
           <span>{{pageInfo}}</span>

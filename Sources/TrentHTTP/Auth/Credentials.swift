@@ -11,6 +11,18 @@ public struct Credential: Sendable {
     public let principal: String
     /// IAM identity policy documents (JSON text).
     public let policies: [String]
+
+    public init(
+        accessKeyID: String, secretAccessKey: String, sessionToken: String?, account: AccountID, principal: String,
+        policies: [String]
+    ) {
+        self.accessKeyID = accessKeyID
+        self.secretAccessKey = secretAccessKey
+        self.sessionToken = sessionToken
+        self.account = account
+        self.principal = principal
+        self.policies = policies
+    }
 }
 
 /// The credentials file (`--credentials FILE`), JSON:
