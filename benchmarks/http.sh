@@ -9,23 +9,9 @@ CONNECTIONS=64
 THREADS=2
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-swift build -c release --product trent >/dev/null
-BIN="$(swift build -c release --show-bin-path)/trent"
-
-WORK="$(mktemp -d)"
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
-"$BIN" serve --in-memory --port 0 --log-level warning >"$WORK/server.log" 2>&1 &
-SERVER=$!
-for _ in $(seq 100); do
-    ENDPOINT="$(grep -o 'http://[0-9.:]*' "$WORK/server.log" | head -1 || true)"
-    [ -n "$ENDPOINT" ] && break
-    sleep 0.1
-done
-[ -n "$ENDPOINT" ] || { cat "$WORK/server.log"; exit 1; }
-
-call() {  # call OPERATION JSON → response body
-    curl -s -X POST "$ENDPOINT/" -H "X-Amz-Target: TrentService.$1" -H 'Content-Type: application/x-amz-json-1.1' -d "$2"
-}
+source benchmarks/common.sh
+build_release
+start_trent
 KEY="$(call CreateKey '{}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["KeyMetadata"]["KeyId"])')"
 PLAINTEXT="$(head -c 4096 /dev/urandom | base64 -w0)"
 ENCRYPT_BODY="{\"KeyId\":\"$KEY\",\"Plaintext\":\"$PLAINTEXT\"}"

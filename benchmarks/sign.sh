@@ -6,21 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-10}"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-swift build -c release --product trent >/dev/null
-BIN="$(swift build -c release --show-bin-path)/trent"
+source benchmarks/common.sh
+build_release
 WORK="$(mktemp -d)"
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
 "$BIN" benchmark-crypto --seconds "$DURATION" >"$WORK/direct"
-
-"$BIN" serve --in-memory --port 0 --log-level warning >"$WORK/server.log" 2>&1 &
-SERVER=$!
-for _ in $(seq 100); do
-    ENDPOINT="$(grep -o 'http://[0-9.:]*' "$WORK/server.log" | head -1 || true)"
-    [ -n "$ENDPOINT" ] && break
-    sleep 0.1
-done
-call() { curl -s -X POST "$ENDPOINT/" -H "X-Amz-Target: TrentService.$1" -H 'Content-Type: application/x-amz-json-1.1' -d "$2"; }
+start_trent
 key() { call CreateKey "{\"KeySpec\":\"$1\",\"KeyUsage\":\"SIGN_VERIFY\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["KeyMetadata"]["KeyId"])'; }
 MESSAGE="$(printf 'Trent benchmark message' | base64 -w0)"
 

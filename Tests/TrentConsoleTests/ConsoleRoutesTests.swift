@@ -260,3 +260,50 @@ import TrentOperations
         }
     }
 }
+
+extension ConsoleRoutesTests {
+    /// The key table follows every change made through the API, whether the catalog refreshes from the store's
+    /// journal or reads everything again.
+    @Test func theKeyTableFollowsChangesMadeElsewhere() async throws {
+        let fixture = try Fixture()
+        let first =
+            (await fixture.api("CreateKey", #"{"Description":"first"}"#)["KeyMetadata"] as? [String: Any])?["KeyId"]
+            as? String ?? ""
+        _ = await fixture.api("CreateAlias", #"{"AliasName":"alias/first","TargetKeyId":"\#(first)"}"#)
+        try await fixture.app.test(.router) { client in
+            let browser = Browser()
+            try await signIn(client, browser)
+            func table(_ query: String = "") async throws -> String {
+                try await client.execute(uri: "/console/keys\(query)", method: .get, headers: browser.headers) {
+                    browser.read($0)
+                }
+            }
+            var page = try await table()
+            #expect(page.contains("alias/first") && page.contains("Customer managed keys <span class=\"count\">(1)"))
+            _ = await fixture.api("DisableKey", #"{"KeyId":"\#(first)"}"#)
+            let second =
+                (await fixture.api("CreateKey", #"{"Description":"second"}"#)["KeyMetadata"] as? [String: Any])?[
+                    "KeyId"] as? String ?? ""
+            _ = await fixture.api("CreateAlias", #"{"AliasName":"alias/second","TargetKeyId":"\#(second)"}"#)
+            _ = await fixture.api("CreateAlias", #"{"AliasName":"alias/second-b","TargetKeyId":"\#(second)"}"#)
+            page = try await table("?state=Disabled")
+            #expect(page.contains(first) && !page.contains(second))
+            page = try await table()
+            #expect(page.contains("(2)") && page.contains("alias/second") && page.contains("(+1 more)"))
+            _ = await fixture.api("DeleteAlias", #"{"AliasName":"alias/second-b"}"#)
+            _ = await fixture.api("ScheduleKeyDeletion", #"{"KeyId":"\#(first)","PendingWindowInDays":7}"#)
+            page = try await table()
+            #expect(!page.contains("(+1 more)") && page.contains("Pending deletion"))
+            _ = await fixture.api("TagResource", #"{"KeyId":"\#(second)","Tags":[{"TagKey":"team","TagValue":"blue"}]}"#)
+            page = try await table("?q=team%3Dblue")
+            #expect(page.contains(second) && !page.contains(first))
+            _ = await fixture.api("UntagResource", #"{"KeyId":"\#(second)","TagKeys":["team"]}"#)
+            page = try await table("?q=team%3Dblue")
+            #expect(!page.contains(second))
+            // After everything is invalidated (a reset, another node), the table is read again.
+            try await fixture.dispatcher.kms.reset()
+            page = try await table()
+            #expect(page.contains("(0)") && !page.contains(second))
+        }
+    }
+}

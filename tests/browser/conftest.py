@@ -32,7 +32,10 @@ def screenshots_dir():
 
 @pytest.fixture(scope="module")
 def server():
-    trent = Trent("--in-memory")
+    work = tempfile.mkdtemp(prefix="trent-console-")
+    audit = os.path.join(work, "audit.jsonl")
+    trent = Trent("--in-memory", "--log-level", "trace", "--audit-log", audit)
+    trent.audit_path = audit
     yield trent
     trent.stop()
 

@@ -1,5 +1,6 @@
 """The console in a browser, checked against what the API sees (boto3) after each step."""
 import base64
+import json
 import uuid
 
 import pytest
@@ -140,12 +141,15 @@ def test_disable_and_schedule_deletion(person):
     assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "Disabled"
 
 
-def test_use_this_key_encrypts_and_decrypts_text(person):
+def test_use_this_key_encrypts_and_decrypts_text(person, server):
     account = fresh_account()
     kms = client(person_server(person), account)
     key_id = kms.create_key()["KeyMetadata"]["KeyId"]
     person.sign_in_development(account)
     person.get(f"/console/keys/{key_id}?tab=use", "use-this-key")
+    marker = "console-secret-" + uuid.uuid4().hex
+    person.type("#plaintext", marker)
+    person.click("#encrypt", "encrypted-marker")
     person.type("#plaintext", "the launch code is 1234")
     person.type("#enc-context", "purpose=test")
     person.click("#encrypt", "encrypted")
@@ -161,6 +165,13 @@ def test_use_this_key_encrypts_and_decrypts_text(person):
     person.type("#dec-context", "purpose=other")
     person.click("#decrypt", "decrypt-wrong-context")
     assert "InvalidCiphertextException" in person.text("#tab-panel .field-error")
+    # What was typed is in no log line and no audit record; the console's calls are audited as the console's.
+    with open(server.audit_path) as f:
+        trail = f.read()
+    assert marker not in trail and marker not in "".join(server.output)
+    records = [json.loads(line) for line in trail.splitlines() if line.strip()]
+    mine = [r for r in records if r.get("recipientAccountId") == account and r["eventName"] == "Encrypt"]
+    assert len(mine) == 2 and all(r["userAgent"] == "Trent console" for r in mine)
 
 
 def test_sign_and_verify_and_public_key(person):

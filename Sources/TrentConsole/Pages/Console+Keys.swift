@@ -21,7 +21,7 @@ extension Console {
     ]
 
     func summaries(_ visit: Visit, needTags: Bool = false) async -> Result<[KeySummary], KMSError> {
-        await catalogs.summaries(visit.api, generation: gateway.dispatcher.kms.store.generation, needTags: needTags)
+        await catalogs.summaries(visit.api, store: gateway.dispatcher.kms.store, needTags: needTags)
     }
 
     func keysPage(_ visit: Visit, error: [String: Any]? = nil) async -> Response {
@@ -29,7 +29,8 @@ extension Console {
         let search = query.text("q")?.lowercased()
         let state = query.text("state")
         let type = query.text("type")
-        let sort = Self.sortColumns.map(\.value).contains(query["sort"] ?? "") ? query["sort"]! : "aliases"
+        let sortable = (Self.sortColumns + Self.optionalColumns).map(\.value)
+        let sort = sortable.contains(query["sort"] ?? "") ? query["sort"]! : "aliases"
         let descending = query["dir"] == "desc"
         let size = Int(query["size"] ?? "").flatMap { Self.pageSizes.contains($0) ? $0 : nil } ?? 25
         let columns = Set(query.all("col"))
@@ -52,21 +53,27 @@ extension Console {
             }
             return true
         }
-        rows.sort { a, b in
-            let (x, y) = descending ? (b, a) : (a, b)
-            func key(_ s: KeySummary) -> String {
-                switch sort {
-                case "id": s.keyID
-                case "status": s.state
-                case "type": s.keyType
-                case "spec": s.spec
-                case "usage": s.usage
-                default: s.aliases.first.map { "0" + $0.lowercased() } ?? "1"
-                }
+        func sortKey(_ s: KeySummary) -> String {
+            switch sort {
+            case "id": s.keyID
+            case "status": s.state
+            case "type": s.keyType
+            case "spec": s.spec
+            case "usage": s.usage
+            case "description": s.description.lowercased()
+            case "created": String(format: "%020.6f", s.created)
+            case "origin": s.origin
+            case "regionality": s.regionality
+            default: s.aliases.first.map { "0" + $0.lowercased() } ?? "1"
             }
-            let (kx, ky) = (key(x), key(y))
-            return kx == ky ? x.keyID < y.keyID : kx < ky
         }
+        // Each row's sort key once, then one sort (ties by key id, so pages are stable).
+        var keyed = rows.map { (key: sortKey($0), summary: $0) }
+        keyed.sort { a, b in
+            if a.key != b.key { return descending ? a.key > b.key : a.key < b.key }
+            return a.summary.keyID < b.summary.keyID
+        }
+        rows = keyed.map(\.summary)
         let pageCount = max(1, (rows.count + size - 1) / size)
         let pageNumber = min(max(1, Int(query["page"] ?? "") ?? 1), pageCount)
         let shown = rows.dropFirst((pageNumber - 1) * size).prefix(size)
@@ -93,7 +100,8 @@ extension Console {
         context["optionalColumns"] = Self.optionalColumns.map {
             ["value": $0.value, "label": $0.label, "checked": columns.contains($0.value)]
         }
-        var headers: [[String: Any]] = Self.sortColumns.map { column in
+        let shownColumns = Self.sortColumns + Self.optionalColumns.filter { columns.contains($0.value) }
+        let headers: [[String: Any]] = shownColumns.map { column in
             let current = column.value == sort
             return [
                 "label": column.label,
@@ -101,9 +109,6 @@ extension Console {
                 "sorted": current ? (descending ? "descending" : "ascending") : false,
                 "arrow": current ? (descending ? "▼" : "▲") : false,
             ]
-        }
-        for column in Self.optionalColumns where columns.contains(column.value) {
-            headers.append(["label": column.label, "href": link(), "sorted": false, "arrow": false])
         }
         context["headers"] = headers
         context["columnCount"] = headers.count + 1

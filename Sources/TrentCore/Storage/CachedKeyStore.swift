@@ -9,7 +9,19 @@ public final class CachedKeyStore: KeyStore {
         var keys: [KeyIdentity: KeyRecord] = [:]
         var aliases: [Scope: [AliasName: AliasRecord]] = [:]
         var generation: UInt64 = 0
+        /// What each recent generation changed (oldest first), for readers that refresh only what changed.
+        var journal: [(generation: UInt64, change: Change)] = []
+        /// The generation before which the journal knows nothing (an invalidation of everything, or trimming).
+        var journalStart: UInt64 = 0
     }
+
+    /// What moved between two generations: keys written or deleted, and the scopes whose aliases changed.
+    public struct Change: Sendable, Equatable {
+        public var keys: Set<KeyIdentity> = []
+        public var aliasScopes: Set<Scope> = []
+    }
+
+    static let journalLimit = 4096
 
     public let base: any KeyStore
     private let cache = Mutex(Cache())
@@ -51,6 +63,20 @@ public final class CachedKeyStore: KeyStore {
     /// twice saw no change in between.
     public var generation: UInt64 { cache.withLock { $0.generation } }
 
+    /// Everything committed through this store since `generation`, or nil when that is no longer known (too
+    /// long ago, or everything was invalidated since): then the reader must read everything again.
+    public func changes(since generation: UInt64) -> Change? {
+        cache.withLock { c in
+            guard generation >= c.journalStart, generation <= c.generation else { return nil }
+            var change = Change()
+            for entry in c.journal where entry.generation > generation {
+                change.keys.formUnion(entry.change.keys)
+                change.aliasScopes.formUnion(entry.change.aliasScopes)
+            }
+            return change
+        }
+    }
+
     public func keys(in scope: Scope) async throws -> [KeyRecord] { try await base.keys(in: scope) }
     public func aliases(in scope: Scope) async throws -> [AliasRecord] { try await base.aliases(in: scope) }
     public func keysPendingDeletion(before date: Date) async throws -> [KeyRecord] {
@@ -82,6 +108,21 @@ public final class CachedKeyStore: KeyStore {
     private func invalidate(_ changes: ChangeSet) {
         cache.withLock { c in
             c.generation &+= 1
+            var change = Change(keys: Set(changes.touchedKeys))
+            for key in changes.keys {
+                if case .delete(let identity, _) = key { change.aliasScopes.insert(identity.scope) }
+            }
+            for alias in changes.aliases {
+                switch alias {
+                case .create(let a), .update(let a, _): change.aliasScopes.insert(a.scope)
+                case .delete(let scope, _, _): change.aliasScopes.insert(scope)
+                }
+            }
+            c.journal.append((c.generation, change))
+            if c.journal.count > Self.journalLimit {
+                c.journal.removeFirst(c.journal.count / 2)
+                c.journalStart = c.journal.first.map { $0.generation - 1 } ?? c.generation
+            }
             for identity in changes.touchedKeys {
                 c.keys[identity] = nil
                 // Deleting a key deletes its aliases too.
@@ -99,6 +140,8 @@ public final class CachedKeyStore: KeyStore {
     public func invalidateAll() {
         cache.withLock { c in
             c.generation &+= 1
+            c.journal.removeAll()
+            c.journalStart = c.generation
             c.keys.removeAll()
             c.aliases.removeAll()
         }
