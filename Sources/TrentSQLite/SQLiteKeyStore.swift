@@ -9,7 +9,9 @@ public final class SQLiteKeyStore: KeyStore {
 
     /// Opens (creating if needed) `trent.sqlite` in `directory` and applies pending migrations.
     public init(directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Private to the process's user: the files hold key ids, aliases, tags, policies and grants.
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON")
@@ -122,6 +124,10 @@ public final class SQLiteKeyStore: KeyStore {
                     ALTER TABLE keys ADD COLUMN replica_regions TEXT NOT NULL DEFAULT '';
                     """)
         }
+        migrator.registerMigration("2026-12-v7-settings") { db in
+            // Store-wide values; today the root-key canary.
+            try db.execute(sql: "CREATE TABLE settings (name TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL) WITHOUT ROWID")
+        }
         return migrator
     }
 
@@ -210,6 +216,7 @@ public final class SQLiteKeyStore: KeyStore {
 
     public func deleteEverything() async throws {
         try await pool.write { db in
+            // The root-key canary stays: the store is still sealed under the same root key.
             for table in ["aliases", "key_grants", "key_tags", "key_materials", "key_last_usage", "keys"] {
                 try db.execute(sql: "DELETE FROM \(table)")
             }
@@ -284,7 +291,17 @@ public final class SQLiteKeyStore: KeyStore {
         }
     }
 
+    public func rootKeyCanary() async throws -> Data? {
+        try await pool.read { db in try Data.fetchOne(db, sql: "SELECT value FROM settings WHERE name = 'root-key-canary'") }
+    }
+
     private static func apply(_ changes: ChangeSet, _ db: Database) throws {
+        if let canary = changes.rootKeyCanary {
+            try db.execute(
+                sql:
+                    "INSERT INTO settings (name, value) VALUES ('root-key-canary', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                arguments: [canary])
+        }
         for change in changes.keys {
             switch change {
             case .put(let record, let expected):
@@ -388,9 +405,11 @@ public final class SQLiteKeyStore: KeyStore {
         for m in r.materials {
             try db.execute(
                 sql: """
-                    INSERT OR IGNORE INTO key_materials (account, region, key_id, version, material_id, sealed, created_at,
+                    INSERT INTO key_materials (account, region, key_id, version, material_id, sealed, created_at,
                         rotation_type)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (account, region, key_id, version) DO UPDATE SET sealed = excluded.sealed
+                    WHERE key_materials.sealed != excluded.sealed
                     """,
                 arguments: args + [Int(m.version), m.materialID, m.sealed, m.createdAt.timeIntervalSince1970, m.rotationType])
         }

@@ -25,8 +25,15 @@ struct Export: AsyncParsableCommand {
             throw ValidationError("\(dataDir) holds no Trent store")
         }
         let store = try SQLiteKeyStore(directory: url)
-        let root = try RootKey.load(file: rootKeyFile, environment: ProcessInfo.processInfo.environment, dataDirectory: url)
+        let root = try RootKey.load(
+            file: rootKeyFile, environment: ProcessInfo.processInfo.environment, dataDirectory: url,
+            storeHoldsSealedData: try await store.holdsSealedData())
         let kms = KMS(store: store, sealer: try RootKeySealer(rootKey: root.key), logger: Logger(label: "trent-export"))
+        do {
+            try await kms.verifyRootKey(source: root.source)
+        } catch let mismatch as KMS.RootKeyMismatch {
+            throw ValidationError(mismatch.description)
+        }
         let document = try await SeedExporter(kms: kms).export(try await store.scopes(), includeKeyMaterial: includeKeyMaterial)
         var yaml = try YAMLEncoder().encode(document)
         if includeKeyMaterial {

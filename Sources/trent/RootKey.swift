@@ -2,12 +2,19 @@ import Foundation
 import TrentCore
 import TrentCrypto
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Where the root key comes from: `--root-key-file`, else `TRENT_ROOT_KEY`, else (development mode) a key
-/// generated once into the data directory with mode 0600.
+/// generated once into the data directory, private from its first byte, and never beside a store that holds
+/// sealed data.
 enum RootKey {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    static func load(file: String?, environment: [String: String], dataDirectory: URL?) throws -> (key: Data, source: String) {
+    static func load(
+        file: String?, environment: [String: String], dataDirectory: URL?, storeHoldsSealedData: Bool
+    ) throws -> (key: Data, source: String) {
         if let file {
             let text = try String(contentsOfFile: file, encoding: .utf8)
             return (try decode(text, from: "--root-key-file \(file)"), "file \(file)")
@@ -23,11 +30,49 @@ enum RootKey {
             let text = try String(contentsOfFile: path, encoding: .utf8)
             return (try decode(text, from: path), "development key \(path)")
         }
+        guard !storeHoldsSealedData else {
+            throw Failure(
+                description: """
+                    the root key is missing: \(path) does not exist, but the store in \(dataDirectory.path) holds key \
+                    material sealed under a root key. Restore that root key (put root.key back, or pass \
+                    --root-key-file or TRENT_ROOT_KEY). Trent does not generate a new root key beside a store that \
+                    holds sealed data: the old keys would stop working and new ones would be sealed under a second key.
+                    """)
+        }
         let key = RootKeySealer.generateRootKey()
-        let hex = Hex.encode(key) + "\n"
-        guard FileManager.default.createFile(atPath: path, contents: Data(hex.utf8), attributes: [.posixPermissions: 0o600])
-        else { throw Failure(description: "cannot write the development root key to \(path)") }
+        try writePrivately(Data((Hex.encode(key) + "\n").utf8), to: path)
         return (key, "development key generated into \(path)")
+    }
+
+    /// Writes a secret file that no other user can read at any moment: created 0600 under a temporary name,
+    /// written, flushed to disk, renamed into place, and the directory flushed so the rename survives a crash.
+    static func writePrivately(_ contents: Data, to path: String) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw Failure(description: "cannot create \(temporary): errno \(errno)") }
+        var failed = false
+        contents.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 {
+                    failed = true
+                    return
+                }
+                offset += written
+            }
+        }
+        if fsync(descriptor) != 0 { failed = true }
+        close(descriptor)
+        guard !failed, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw Failure(description: "cannot write \(path)")
+        }
+        let directory = open((path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directory >= 0 {
+            fsync(directory)
+            close(directory)
+        }
     }
 
     /// 32 bytes as 64 hex digits or as base64.

@@ -42,6 +42,8 @@ struct Serve: AsyncParsableCommand {
         guard let accountID = AccountID(account) else { throw ValidationError("--account must be 12 digits") }
         guard let regionName = Region(region) else { throw ValidationError("--region is not a Region name") }
 
+        // Everything Trent creates (data directory, SQLite files, root key, audit log) is private to its user.
+        umask(0o077)
         let store: any KeyStore
         let directory: URL?
         if inMemory {
@@ -49,13 +51,25 @@ struct Serve: AsyncParsableCommand {
             directory = nil
         } else {
             let url = URL(fileURLWithPath: dataDir, isDirectory: true)
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             store = try SQLiteKeyStore(directory: url)
             directory = url
         }
-        let root = try RootKey.load(
-            file: rootKeyFile, environment: ProcessInfo.processInfo.environment, dataDirectory: directory)
+        let root: (key: Data, source: String)
+        do {
+            root = try RootKey.load(
+                file: rootKeyFile, environment: ProcessInfo.processInfo.environment, dataDirectory: directory,
+                storeHoldsSealedData: try await store.holdsSealedData())
+        } catch let failure as RootKey.Failure {
+            throw ValidationError(failure.description)
+        }
         let kms = KMS(store: store, sealer: try RootKeySealer(rootKey: root.key), logger: logger)
+        do {
+            try await kms.verifyRootKey(source: root.source)
+        } catch let mismatch as KMS.RootKeyMismatch {
+            throw ValidationError(mismatch.description)
+        }
         let authentication: Authentication
         let consoleSignIn: ConsoleConfiguration.SignIn
         switch auth {

@@ -149,6 +149,8 @@ final class UnreachableStore: KeyStore {
     func recordUsage(_ usage: [KeyIdentity: KeyLastUsage]) async throws { throw StoreError.unavailable("down") }
     func lastUsage(of identity: KeyIdentity) async throws -> KeyLastUsage? { throw StoreError.unavailable("down") }
     func usageTrackingStart() async throws -> Date { throw StoreError.unavailable("down") }
+    func rootKeyCanary() async throws -> Data? { throw StoreError.unavailable("down") }
+    func scopes() async throws -> [Scope] { throw StoreError.unavailable("down") }
 }
 
 @Suite struct ReadinessTests {

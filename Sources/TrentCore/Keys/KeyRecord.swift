@@ -15,8 +15,8 @@ public struct SealedMaterial: Sendable, Hashable {
     public let version: UInt32
     /// AWS's KeyMaterialId: 64 lowercase hex digits.
     public let materialID: String
-    /// Root-key-sealed bytes (nonce, ciphertext, tag).
-    public let sealed: Data
+    /// Root-key-sealed bytes (nonce, ciphertext, tag); sealed anew only when the root key is rotated.
+    public var sealed: Data
     public let createdAt: Date
     /// How this version came to be: nil for the key's first material, else AUTOMATIC or ON_DEMAND rotation.
     public let rotationType: String?

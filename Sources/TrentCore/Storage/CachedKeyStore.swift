@@ -89,6 +89,8 @@ public final class CachedKeyStore: KeyStore {
         try await base.keysWithExpiringMaterial(before: date)
     }
     public func ping() async throws { try await base.ping() }
+    public func rootKeyCanary() async throws -> Data? { try await base.rootKeyCanary() }
+    public func scopes() async throws -> [Scope] { try await base.scopes() }
     public func recordUsage(_ usage: [KeyIdentity: KeyLastUsage]) async throws { try await base.recordUsage(usage) }
     public func lastUsage(of identity: KeyIdentity) async throws -> KeyLastUsage? { try await base.lastUsage(of: identity) }
     public func usageTrackingStart() async throws -> Date { try await base.usageTrackingStart() }

@@ -1,8 +1,11 @@
+import Foundation
+
 /// The rules of applying a change set to a plain in-memory picture of the data, shared by the in-memory store
 /// and used as the reference for the SQL stores' behaviour.
 struct MemoryState: Sendable {
     var keys: [KeyIdentity: KeyRecord] = [:]
     var aliases: [Scope: [AliasName: AliasRecord]] = [:]
+    var rootKeyCanary: Data?
 
     mutating func apply(_ changes: ChangeSet) throws(StoreError) {
         var next = self
@@ -32,6 +35,7 @@ struct MemoryState: Sendable {
                 next.aliases[scope]![name] = nil
             }
         }
+        if let canary = changes.rootKeyCanary { next.rootKeyCanary = canary }
         self = next
     }
 }

@@ -36,6 +36,16 @@ public final class InMemoryKeyStore: KeyStore {
         state.withLock { s in s.keys.values.filter { $0.isMaterialExpired(at: date) } }
     }
 
+    public func rootKeyCanary() async throws -> Data? { state.withLock { $0.rootKeyCanary } }
+
+    public func scopes() async throws -> [Scope] {
+        state.withLock { s in
+            Set(s.keys.keys.map(\.scope)).union(s.aliases.filter { !$0.value.isEmpty }.keys).sorted {
+                ($0.account.rawValue, $0.region.rawValue) < ($1.account.rawValue, $1.region.rawValue)
+            }
+        }
+    }
+
     public func commit(_ changes: ChangeSet) async throws {
         try state.withLock { s throws(StoreError) in try s.apply(changes) }
     }

@@ -20,9 +20,12 @@ public enum AliasChange: Sendable {
 public struct ChangeSet: Sendable {
     public var keys: [KeyChange]
     public var aliases: [AliasChange]
-    public init(keys: [KeyChange] = [], aliases: [AliasChange] = []) {
+    /// A new root-key canary (written at first start and by a root key rotation, in the same transaction).
+    public var rootKeyCanary: Data?
+    public init(keys: [KeyChange] = [], aliases: [AliasChange] = [], rootKeyCanary: Data? = nil) {
         self.keys = keys
         self.aliases = aliases
+        self.rootKeyCanary = rootKeyCanary
     }
     public static func key(_ change: KeyChange) -> ChangeSet { ChangeSet(keys: [change]) }
     public static func alias(_ change: AliasChange) -> ChangeSet { ChangeSet(aliases: [change]) }
@@ -71,8 +74,20 @@ public protocol KeyStore: Sendable {
     func lastUsage(of identity: KeyIdentity) async throws -> KeyLastUsage?
     /// When this store began recording key usage (GetKeyLastUsage's TrackingStartDate for older keys).
     func usageTrackingStart() async throws -> Date
+    /// A value sealed under the root key the store's material is sealed under, so a start with another root key
+    /// is caught before it serves; nil for a store that has none yet.
+    func rootKeyCanary() async throws -> Data?
+    /// Every (account, Region) that holds a key or an alias, in order.
+    func scopes() async throws -> [Scope]
 }
 
 extension KeyStore {
     public func ping() async throws {}
+
+    /// Whether the store holds anything sealed under a root key (a canary or any key or alias): then no new root
+    /// key may be generated beside it.
+    public func holdsSealedData() async throws -> Bool {
+        if try await rootKeyCanary() != nil { return true }
+        return try await !scopes().isEmpty
+    }
 }

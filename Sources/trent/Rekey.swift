@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TrentCore
+import TrentCrypto
+import TrentOperations
+import TrentSQLite
+
+/// `trent rekey`: root key rotation. Every material version is re-sealed under the new root key in one SQLite
+/// transaction, so the store is sealed wholly under the old key or wholly under the new one, never half.
+struct Rekey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-seal every key's material under a new root key (run while the server is stopped).")
+
+    @Option(help: "Directory of the SQLite store.") var dataDir = "./trent-data"
+    @Option(help: "File holding the current root key (else TRENT_ROOT_KEY, else the data directory's development key).")
+    var rootKeyFile: String?
+    @Option(help: "File holding the new root key (64 hex digits or base64).") var newRootKeyFile: String
+
+    func run() async throws {
+        umask(0o077)
+        let url = URL(fileURLWithPath: dataDir, isDirectory: true)
+        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("trent.sqlite").path) else {
+            throw ValidationError("\(dataDir) holds no Trent store")
+        }
+        let store = try SQLiteKeyStore(directory: url)
+        let old: (key: Data, source: String)
+        let new: Data
+        do {
+            old = try RootKey.load(
+                file: rootKeyFile, environment: ProcessInfo.processInfo.environment, dataDirectory: url,
+                storeHoldsSealedData: true)
+            new = try RootKey.decode(
+                try String(contentsOfFile: newRootKeyFile, encoding: .utf8), from: "--new-root-key-file \(newRootKeyFile)")
+        } catch let failure as RootKey.Failure {
+            throw ValidationError(failure.description)
+        }
+        guard new != old.key else { throw ValidationError("the new root key is the current one") }
+        let kms = KMS(store: store, sealer: try RootKeySealer(rootKey: old.key), logger: Logger(label: "trent-rekey"))
+        let counts: (keys: Int, materials: Int)
+        do {
+            counts = try await kms.reseal(under: try RootKeySealer(rootKey: new))
+        } catch let mismatch as KMS.RootKeyMismatch {
+            throw ValidationError(mismatch.description)
+        }
+        var next = "start Trent with --root-key-file \(newRootKeyFile)"
+        // A development key kept in the data directory is replaced, so a plain `trent serve` keeps working.
+        let development = url.appendingPathComponent("root.key").path
+        if rootKeyFile == nil, ProcessInfo.processInfo.environment["TRENT_ROOT_KEY"] == nil {
+            try RootKey.writePrivately(Data((Hex.encode(new) + "\n").utf8), to: development)
+            next = "\(development) now holds the new root key"
+        }
+        FileHandle.standardOutput.write(
+            Data(
+                """
+                Re-sealed \(counts.materials) material version(s) of \(counts.keys) key(s) under the new root key in one \
+                transaction; the old root key no longer opens this store. Import tokens issued before now are void.
+                Next: \(next).
+
+                """.utf8))
+    }
+}
