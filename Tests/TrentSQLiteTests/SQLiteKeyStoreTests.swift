@@ -144,3 +144,30 @@ import TrentCore
         #expect(try await reopened.lastUsage(of: record.identity) == nil)
     }
 }
+
+extension SQLiteKeyStoreTests {
+    @Test func theRootKeyCanaryAndResealedMaterialSurviveReopening() async throws {
+        let store = try SQLiteKeyStore(directory: directory)
+        #expect(try await store.rootKeyCanary() == nil)
+        #expect(try await !store.holdsSealedData())
+        var record = key()
+        try await store.commit(ChangeSet(keys: [.put(record, expectedRevision: nil)], rootKeyCanary: Data([1, 1])))
+        record.revision = 1
+        record.materials[0].sealed = Data([6, 6, 6])
+        try await store.commit(ChangeSet(keys: [.put(record, expectedRevision: 1)], rootKeyCanary: Data([2, 2])))
+        let reopened = try SQLiteKeyStore(directory: directory)
+        #expect(try await reopened.rootKeyCanary() == Data([2, 2]))
+        #expect(try await reopened.key(record.identity)?.materials.map(\.sealed) == [Data([6, 6, 6])])
+        #expect(try await reopened.scopes() == [scope])
+        #expect(try await reopened.holdsSealedData())
+        // A reset empties the store but keeps the canary: it is still sealed under the same root key.
+        try await reopened.deleteEverything()
+        #expect(try await reopened.rootKeyCanary() == Data([2, 2]))
+    }
+
+    @Test func theStoreDirectoryIsPrivate() throws {
+        _ = try SQLiteKeyStore(directory: directory)
+        let mode = try FileManager.default.attributesOfItem(atPath: directory.path)[.posixPermissions] as? Int
+        #expect(mode == 0o700)
+    }
+}

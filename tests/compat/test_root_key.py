@@ -80,3 +80,36 @@ def test_an_empty_store_gets_its_canary_so_a_later_wrong_key_is_caught(data_dir)
     first.stop()
     message = refused_start("--data-dir", data_dir, env={"TRENT_ROOT_KEY": "cd" * 32})
     assert "does not open" in message
+
+
+def test_rekey_reseals_everything_and_the_old_root_key_no_longer_opens_the_store(data_dir, tmp_path):
+    first = Trent("--data-dir", data_dir)
+    kms = first.client()
+    symmetric = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.rotate_key_on_demand(KeyId=symmetric)  # two material versions
+    blob = kms.encrypt(KeyId=symmetric, Plaintext=b"before rekey")["CiphertextBlob"]
+    signer = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    signature = kms.sign(KeyId=signer, Message=b"m", SigningAlgorithm="ECDSA_SHA_256")["Signature"]
+    first.stop()
+    with open(os.path.join(data_dir, "root.key")) as f:
+        old_key = f.read().strip()
+
+    new_file = tmp_path / "new.key"
+    new_file.write_text("5a" * 32 + "\n")
+    run = subprocess.run([BINARY, "rekey", "--data-dir", data_dir, "--new-root-key-file", str(new_file)],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Re-sealed 3 material version(s) of 2 key(s)" in run.stdout
+    assert stat.S_IMODE(os.stat(os.path.join(data_dir, "root.key")).st_mode) == 0o600
+
+    # The old root key no longer opens the store: start-up is refused with it.
+    assert "does not open" in refused_start("--data-dir", data_dir, env={"TRENT_ROOT_KEY": old_key})
+    second = Trent("--data-dir", data_dir, "--root-key-file", str(new_file))
+    try:
+        kms = second.client()
+        assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"before rekey"
+        assert kms.verify(KeyId=signer, Message=b"m", Signature=signature,
+                          SigningAlgorithm="ECDSA_SHA_256")["SignatureValid"]
+        assert kms.sign(KeyId=signer, Message=b"n", SigningAlgorithm="ECDSA_SHA_256")["Signature"]
+    finally:
+        second.stop()
