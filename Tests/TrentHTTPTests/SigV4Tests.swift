@@ -41,4 +41,12 @@ import TrentCore
             #expect(error.message.contains("requires 'Signature' parameter"))
         }
     }
+
+    @Test func presignedLifetimesAreCappedAtAWeek() throws {
+        #expect(try SigV4Verifier.expiry(nil) == 900)
+        #expect(try SigV4Verifier.expiry("604800") == 604_800)
+        for bad in ["604801", "0", "-5", "abc", "1e9", ""] {
+            #expect(throws: KMSError(.incompleteSignature, "")) { try SigV4Verifier.expiry(bad) }
+        }
+    }
 }

@@ -1,4 +1,5 @@
 """`trent serve --auth sigv4`: signatures verified in both forms, AWS's errors for everything else."""
+import hashlib
 import datetime
 import json
 import os
@@ -132,3 +133,83 @@ def test_query_string_signatures(secured):
     tampered = query.replace("X-Amz-Expires=300", "X-Amz-Expires=900")
     status, body = send(secured, b"", headers, tampered)
     assert body["__type"] == "InvalidSignatureException"
+
+
+class BodySignedQueryAuth(botocore.auth.SigV4QueryAuth):
+    """A presigned request that signs the SHA-256 of its body (botocore's presigner declares UNSIGNED-PAYLOAD)."""
+    body = b""
+
+    def payload(self, request):
+        return hashlib.sha256(self.body).hexdigest()
+
+
+class UnsignedPayloadQueryAuth(botocore.auth.SigV4QueryAuth):
+    """A presigned request that declares its body unsigned, as S3's presigned URLs do."""
+
+    def payload(self, request):
+        return "UNSIGNED-PAYLOAD"
+
+
+def presigned(server, target, body, credentials, expires=300, auth=BodySignedQueryAuth, sign_headers=True):
+    headers = {"X-Amz-Target": "TrentService." + target, "Content-Type": "application/x-amz-json-1.1"}
+    request = AWSRequest(method="POST", url=server.endpoint + "/", data=body, headers=headers if sign_headers else {})
+    signer = auth(credentials, "kms", "us-east-1", expires=expires)
+    signer.body = body
+    signer.add_auth(request)
+    sent = dict(request.headers.items())
+    sent.update(headers)
+    return send(server, body, sent, request.url.split("?", 1)[1])
+
+
+def test_presigned_requests_sign_their_body_and_headers_and_expire_within_a_week(secured):
+    credentials = Credentials(ALICE["accessKeyId"], ALICE["secretAccessKey"])
+    status, body = presigned(secured, "ListKeys", b"{}", credentials)
+    assert status == 200 and "Keys" in body, body
+    # AWS caps X-Amz-Expires at seven days.
+    status, body = presigned(secured, "ListKeys", b"{}", credentials, expires=604801)
+    assert body["__type"] == "IncompleteSignatureException" and "604800" in body["message"]
+    status, body = presigned(secured, "ListKeys", b"{}", credentials, expires=604800)
+    assert status == 200
+    # S3-style presigning declares UNSIGNED-PAYLOAD: a KMS request's body must be signed.
+    status, body = presigned(secured, "ListKeys", b"{}", credentials, auth=UnsignedPayloadQueryAuth)
+    assert body["__type"] == "InvalidSignatureException" and "UNSIGNED-PAYLOAD" in body["message"]
+    # A URL that signs only the host cannot be replayed as another operation.
+    status, body = presigned(secured, "CreateKey", b"{}", credentials, sign_headers=False)
+    assert body["__type"] == "IncompleteSignatureException" and "x-amz-target" in body["message"]
+
+
+class UnsignedPayloadAuth(botocore.auth.SigV4Auth):
+    def payload(self, request):
+        return "UNSIGNED-PAYLOAD"
+
+
+class HostOnlyAuth(botocore.auth.SigV4Auth):
+    def headers_to_sign(self, request):
+        headers = super().headers_to_sign(request)
+        for name in list(headers.keys()):
+            if name not in ("host", "x-amz-date"):
+                del headers[name]
+        return headers
+
+
+def test_header_signatures_must_cover_the_body_and_the_target(secured):
+    credentials = Credentials(ALICE["accessKeyId"], ALICE["secretAccessKey"])
+    request = AWSRequest(method="POST", url=secured.endpoint + "/", data=b"{}", headers={
+        "X-Amz-Target": "TrentService.ListKeys", "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Content-SHA256": "UNSIGNED-PAYLOAD"})
+    UnsignedPayloadAuth(credentials, "kms", "us-east-1").add_auth(request)
+    status, body = send(secured, b"{}", dict(request.headers.items()))
+    assert body["__type"] == "InvalidSignatureException" and "UNSIGNED-PAYLOAD" in body["message"]
+
+    request = AWSRequest(method="POST", url=secured.endpoint + "/", data=b"{}", headers={
+        "X-Amz-Target": "TrentService.ListKeys", "Content-Type": "application/x-amz-json-1.1"})
+    HostOnlyAuth(credentials, "kms", "us-east-1").add_auth(request)
+    headers = dict(request.headers.items())
+    status, body = send(secured, b"{}", headers)
+    assert body["__type"] == "IncompleteSignatureException" and "x-amz-target" in body["message"]
+    headers["X-Amz-Target"] = "TrentService.CreateKey"  # what an unsigned target would allow
+    status, body = send(secured, b'{"Description": "replayed"}', headers)
+    assert status == 400
+    assert not [k for k in client(secured, ALICE["accessKeyId"], ALICE["secretAccessKey"]).list_keys()["Keys"]
+                if client(secured, ALICE["accessKeyId"], ALICE["secretAccessKey"]).describe_key(
+                    KeyId=k["KeyId"])["KeyMetadata"].get("Description") == "replayed"]

@@ -94,12 +94,15 @@ public struct SigV4Verifier: Sendable {
         let date = try Self.parseDate(amzDate)
         try checkSkew(date, amzDate: amzDate)
         let scope = try resolve(credential, amzDate: amzDate, token: request.headers["x-amz-security-token"])
-        let payload = request.headers["x-amz-content-sha256"] ?? Self.hex(SHA256.hash(data: request.body))
-        if let declared = request.headers["x-amz-content-sha256"], declared != "UNSIGNED-PAYLOAD",
-            declared != Self.hex(SHA256.hash(data: request.body))
-        {
-            throw KMSError(.invalidSignature, "The provided 'x-amz-content-sha256' header does not match what was computed.")
+        let payload = Self.hex(SHA256.hash(data: request.body))
+        if let declared = request.headers["x-amz-content-sha256"] {
+            guard declared != Self.unsignedPayload else { throw Self.unsignedPayloadRefused }
+            guard declared == payload else {
+                throw KMSError(
+                    .invalidSignature, "The provided 'x-amz-content-sha256' header does not match what was computed.")
+            }
         }
+        try requireCoverage(signedHeaders, request, form: "the Authorization header")
         try check(
             signature, request: request, query: request.query, signedHeaders: signedHeaders, payload: payload,
             amzDate: amzDate, scope: scope)
@@ -122,7 +125,7 @@ public struct SigV4Verifier: Sendable {
             throw KMSError(.incompleteSignature, "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"")
         }
         let date = try Self.parseDate(amzDate)
-        let expires = items["X-Amz-Expires"].flatMap(Int.init) ?? 900
+        let expires = try Self.expiry(items["X-Amz-Expires"])
         let current = now()
         if current > date.addingTimeInterval(TimeInterval(expires)) {
             throw KMSError(
@@ -138,18 +141,62 @@ public struct SigV4Verifier: Sendable {
         }
         let scope = try resolve(credential, amzDate: amzDate, token: items["X-Amz-Security-Token"]?.removingPercentEncoding)
         let query = request.query.split(separator: "&").filter { !$0.hasPrefix("X-Amz-Signature=") }.joined(separator: "&")
-        // Presigned requests may sign the payload or declare it unsigned.
+        try requireCoverage(signedHeaders, request, form: "X-Amz-SignedHeaders")
+        // KMS is not S3: a presigned request signs its body too, so it is good for that one request only.
         let signedPayload = Self.hex(SHA256.hash(data: request.body))
         do {
             try check(
                 signature, request: request, query: query, signedHeaders: signedHeaders, payload: signedPayload, amzDate: amzDate,
                 scope: scope)
         } catch {
-            try check(
-                signature, request: request, query: query, signedHeaders: signedHeaders, payload: "UNSIGNED-PAYLOAD",
-                amzDate: amzDate, scope: scope)
+            // Say why when the signature is good but declared the body unsigned (botocore's presigner does).
+            if (try? check(
+                signature, request: request, query: query, signedHeaders: signedHeaders, payload: Self.unsignedPayload,
+                amzDate: amzDate, scope: scope)) != nil
+            {
+                throw Self.unsignedPayloadRefused
+            }
+            throw error
         }
         return Verified(credential: scope.credential, region: scope.region)
+    }
+
+    static let unsignedPayload = "UNSIGNED-PAYLOAD"
+    static let unsignedPayloadRefused = KMSError(
+        .invalidSignature,
+        "UNSIGNED-PAYLOAD is not accepted: a KMS request must sign the SHA-256 hash of its body.")
+    /// AWS's limit on a presigned request's lifetime: seven days.
+    static let maximumExpiry = 604_800
+
+    /// X-Amz-Expires: whole seconds from 1 to seven days (900 when absent).
+    static func expiry(_ value: String?) throws(KMSError) -> Int {
+        guard let value else { return 900 }
+        guard let seconds = Int(value), seconds >= 1 else {
+            throw KMSError(.incompleteSignature, "X-Amz-Expires should be a number of seconds from 1 to \(maximumExpiry).")
+        }
+        guard seconds <= maximumExpiry else {
+            throw KMSError(
+                .incompleteSignature, "X-Amz-Expires must be less than a week (in seconds) that is \(maximumExpiry).")
+        }
+        return seconds
+    }
+
+    /// The headers a signature must cover, so a signed request cannot be replayed as another operation or with
+    /// another body: host, x-amz-target, and the content type and x-amz-* authentication headers the request carries.
+    private func requireCoverage(_ signedHeaders: String, _ request: SignedRequest, form: String) throws(KMSError) {
+        let names = Set(signedHeaders.split(separator: ";").map { $0.lowercased() })
+        var required = ["host", "x-amz-target"]
+        for name in ["content-type", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"]
+        where request.headers[name] != nil {
+            required.append(name)
+        }
+        let missing = required.filter { !names.contains($0) }
+        guard missing.isEmpty else {
+            throw KMSError(
+                .incompleteSignature,
+                "The signature must cover the header(s) \(missing.map { "'\($0)'" }.joined(separator: ", ")): add them to \(form)."
+            )
+        }
     }
 
     // MARK: Shared steps
