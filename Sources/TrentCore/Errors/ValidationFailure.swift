@@ -25,7 +25,17 @@ public struct ValidationFailure: Sendable, Equatable {
         ValidationFailure(value: "'\(value)'", path: path, constraint: constraint)
     }
 
-    var sentence: String { "Value \(value) at '\(path)' failed to satisfy constraint: \(constraint)" }
+    /// A failure of a member whose value AWS does not print: blobs, and members the model marks sensitive
+    /// (passwords, proxy credentials), which must not reach a message, a log line or an audit record.
+    public static func withheld(at path: String, _ constraint: String) -> ValidationFailure {
+        ValidationFailure(value: "", path: path, constraint: constraint)
+    }
+
+    var sentence: String {
+        value.isEmpty
+            ? "Value at '\(path)' failed to satisfy constraint: \(constraint)"
+            : "Value \(value) at '\(path)' failed to satisfy constraint: \(constraint)"
+    }
 }
 
 extension KMSError {

@@ -110,21 +110,24 @@ public final class ServiceModel: Sendable {
             }
         case "string":
             guard case .string(let s) = value else { throw serialization(value, "a String") }
+            // A sensitive member's value is never written back: the failure names the member only.
+            func failure(_ constraint: String) -> ValidationFailure {
+                shape.sensitive == true ? .withheld(at: path, constraint) : .string(s, at: path, constraint)
+            }
             let length = s.utf16.count
             if let min = shape.min, Double(length) < min {
-                failures.append(.string(s, at: path, "Member must have length greater than or equal to \(Int(min))"))
+                failures.append(failure("Member must have length greater than or equal to \(Int(min))"))
             }
             if let max = shape.max, Double(length) > max {
-                failures.append(.string(s, at: path, "Member must have length less than or equal to \(Int(max))"))
+                failures.append(failure("Member must have length less than or equal to \(Int(max))"))
             }
             if let p = shape.pattern, let regex = patterns[p],
                 regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil
             {
-                failures.append(.string(s, at: path, "Member must satisfy regular expression pattern: \(p)"))
+                failures.append(failure("Member must satisfy regular expression pattern: \(p)"))
             }
             if let values = shape.enum, !values.contains(s) {
-                failures.append(
-                    .string(s, at: path, "Member must satisfy enum value set: [\(values.joined(separator: ", "))]"))
+                failures.append(failure("Member must satisfy enum value set: [\(values.joined(separator: ", "))]"))
             }
         case "integer", "long":
             guard case .number(let d) = value, d.rounded() == d, abs(d) < 9.2e18 else {
@@ -146,17 +149,12 @@ public final class ServiceModel: Sendable {
             guard let bytes = Data(base64Encoded: s) else {
                 throw KMSError(.serialization, "Base64 encoded value of \(path) is not valid.")
             }
-            let shown = "java.nio.HeapByteBuffer[pos=0 lim=\(bytes.count) cap=\(bytes.count)]"
+            // AWS names a blob member without a value.
             if let min = shape.min, Double(bytes.count) < min {
-                failures.append(
-                    .init(
-                        value: "'\(shown)'", path: path,
-                        constraint: "Member must have length greater than or equal to \(Int(min))"))
+                failures.append(.withheld(at: path, "Member must have length greater than or equal to \(Int(min))"))
             }
             if let max = shape.max, Double(bytes.count) > max {
-                failures.append(
-                    .init(
-                        value: "'\(shown)'", path: path, constraint: "Member must have length less than or equal to \(Int(max))"))
+                failures.append(.withheld(at: path, "Member must have length less than or equal to \(Int(max))"))
             }
         case "list":
             guard case .array(let items) = value else { throw serialization(value, "a List") }
