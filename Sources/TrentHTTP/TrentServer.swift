@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import NIOCore
 import Prometheus
 import TrentCore
 import TrentOperations
@@ -10,7 +12,8 @@ import TrentOperations
 public enum TrentServer {
     public static func application(
         dispatcher: Dispatcher, authentication: Authentication, audit: AuditTrail? = nil,
-        metrics: PrometheusCollectorRegistry? = nil, tls: TLSConfiguration? = nil, host: String, port: Int,
+        metrics: PrometheusCollectorRegistry? = nil, tls: TLSConfiguration? = nil, connections: ConnectionPolicy = .init(),
+        host: String, port: Int,
         logger: Logger, extraRoutes: (Router<TrentRequestContext>) -> Void = { _ in },
         onRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
@@ -18,9 +21,16 @@ public enum TrentServer {
             dispatcher: dispatcher, authentication: authentication, audit: audit, metrics: metrics,
             secureTransport: tls != nil, logger: logger)
         extraRoutes(router)
+        let limiter = ConnectionLimiter.Shared(maximum: connections.maximumConnections)
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionLimiter(limiter)],
+            idleTimeout: TimeAmount.nanoseconds(
+                connections.idleTimeout.components.seconds * 1_000_000_000 + connections.idleTimeout.components.attoseconds
+                    / 1_000_000_000))
         return Application(
             router: router,
-            server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
+            server: try tls.map { try .tls(.http1(configuration: http1), tlsConfiguration: $0) }
+                ?? .http1(configuration: http1),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "Trent"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -35,6 +35,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seed file (YAML; Trent's layout or either of local-kms's) applied idempotently at start-up.")
     var seed: String?
     @Flag(inversion: .prefixedNo, help: "Serve the web console at /console.") var console = true
+    @Option(help: "Seconds after which a connection with nothing to do (or a request head that never ends) is closed.")
+    var idleTimeout: Double = 60
+    @Option(help: "Most connections open at once (default: 4096, or fewer when the descriptor limit is lower).")
+    var maxConnections: Int?
 
     func run() async throws {
         var logger = Logger(label: "trent")
@@ -141,7 +145,7 @@ struct Serve: AsyncParsableCommand {
         let consoleOn = console
         let app = try TrentServer.application(
             dispatcher: dispatcher, authentication: authentication, audit: audit,
-            metrics: metrics, tls: tls, host: host, port: port, logger: logger,
+            metrics: metrics, tls: tls, connections: try connectionPolicy(), host: host, port: port, logger: logger,
             extraRoutes: { router in webConsole?.addRoutes(to: router) }
         ) { port in
             FileHandle.standardOutput.write(
@@ -172,6 +176,18 @@ struct Serve: AsyncParsableCommand {
 }
 
 extension Serve {
+    /// Idle timeout and connection limit; the default limit leaves room under the descriptor limit for the store,
+    /// the audit log and the listener, so running out of descriptors refuses connections instead of failing elsewhere.
+    func connectionPolicy() throws -> ConnectionPolicy {
+        guard idleTimeout.isFinite, idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let descriptors = Int(clamping: limit.rlim_cur)
+        let maximum = maxConnections ?? max(16, min(4096, descriptors - 64))
+        guard maximum >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        return ConnectionPolicy(idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), maximumConnections: maximum)
+    }
+
     /// HTTPS from --tls-certificate and --tls-key (both PEM), or nil for plain HTTP.
     func tlsConfiguration() throws -> TLSConfiguration? {
         switch (tlsCertificate, tlsKey) {
