@@ -1,4 +1,5 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -119,3 +120,18 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer targets exist only for `scripts/fuzz.sh` (TRENT_FUZZ=1, its own scratch path and
+// -sanitize=fuzzer,address): libFuzzer provides their main function, so an ordinary build leaves them out.
+if ProcessInfo.processInfo.environment["TRENT_FUZZ"] == "1" {
+    package.targets.append(
+        .executableTarget(
+            name: "TrentFuzz",
+            dependencies: [
+                "TrentOperations", "TrentHTTP", "TrentCore", "TrentCrypto",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]))
+    package.products.append(.executable(name: "trent-fuzz", targets: ["TrentFuzz"]))
+}
