@@ -121,14 +121,15 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-// The libFuzzer targets exist only for `scripts/fuzz.sh` (TRENT_FUZZ=1, its own scratch path and
-// -sanitize=fuzzer,address): libFuzzer provides their main function, so an ordinary build leaves them out.
+// The libFuzzer target exists only for `scripts/fuzz.sh` (TRENT_FUZZ=1, its own scratch path and
+// -sanitize=fuzzer,address): it needs libFuzzer's driver, so an ordinary build leaves it out.
 if ProcessInfo.processInfo.environment["TRENT_FUZZ"] == "1" {
+    package.targets.append(.target(name: "CFuzzShim"))
     package.targets.append(
         .executableTarget(
             name: "TrentFuzz",
             dependencies: [
-                "TrentOperations", "TrentHTTP", "TrentCore", "TrentCrypto",
+                "CFuzzShim", "TrentOperations", "TrentHTTP", "TrentCore", "TrentCrypto",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -12,8 +12,12 @@ shift || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(request ciphertext policy sigv4 seed)
 
-TRENT_FUZZ=1 swift build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address --product trent-fuzz >/dev/null
-BIN="$(TRENT_FUZZ=1 swift build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address --show-bin-path)/trent-fuzz"
+BUILD=(swift build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld)
+if ! TRENT_FUZZ=1 "${BUILD[@]}" --product trent-fuzz >"$(mktemp)" 2>&1; then
+    TRENT_FUZZ=1 "${BUILD[@]}" --product trent-fuzz 2>&1 | grep -E "error" | head -20
+    exit 1
+fi
+BIN="$(TRENT_FUZZ=1 "${BUILD[@]}" --show-bin-path 2>/dev/null)/trent-fuzz"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p fuzz/findings

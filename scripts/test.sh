@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Trent on a fresh machine: installs what is missing, builds, then runs the Swift unit and
-# in-process HTTP tests, the black-box compatibility suite against the real binary, and the console's browser tests.
+# in-process HTTP tests, the black-box compatibility suite against the real binary (with a short crash-durability
+# run), the console's browser tests, and a short fuzzing run of every libFuzzer target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,3 +23,5 @@ swift test
 TRENT_BIN="$(swift build --show-bin-path)/trent" python3 -m pytest -q tests/compat
 # The console in a real browser (headless chromium through chromium-driver); screenshots go to the folder it prints.
 TRENT_BIN="$(swift build --show-bin-path)/trent" python3 -m pytest -q -s tests/browser
+# libFuzzer over the parsers, a few seconds per target from the committed corpus (its own build in .build-fuzz).
+scripts/fuzz.sh 5

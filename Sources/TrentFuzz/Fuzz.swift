@@ -1,3 +1,4 @@
+import CFuzzShim
 import Foundation
 import Logging
 import Synchronization
@@ -94,8 +95,19 @@ func dispatch(_ operation: String, _ body: Data) {
     }
 }
 
+/// The program's entry (SwiftPM names an executable's main `TrentFuzz_main`): hands over to libFuzzer's driver.
+@_cdecl("TrentFuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in
+        fuzzOne(data, size)
+    }
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOne(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+public func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    guard let start else { return 0 }
     let data = Data(bytes: start, count: count)
     switch fuzzTarget {
     case .request:
@@ -114,7 +126,9 @@ public func fuzzOne(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         let request = AuthorizationRequest(
             action: "kms:Encrypt", resource: "arn:aws:kms:us-east-1:111122223333:key/bc436485-5092-42b8-92a3-0aa8b93536dc",
             principal: "arn:aws:iam::111122223333:user/fuzz", principalAccount: "111122223333",
-            context: ["kms:encryptioncontext:app": ["x"], "aws:sourceip": ["10.0.0.1"], "aws:currenttime": ["2026-12-02T10:00:00Z"]])
+            context: [
+                "kms:encryptioncontext:app": ["x"], "aws:sourceip": ["10.0.0.1"], "aws:currenttime": ["2026-12-02T10:00:00Z"],
+            ])
         _ = PolicyEvaluator.evaluate(policy, request, resourcePolicy: true)
     case .sigv4:
         let parts = data.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false)
