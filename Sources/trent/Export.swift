@@ -20,20 +20,8 @@ struct Export: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Output file (default: stdout).") var output: String?
 
     func run() async throws {
-        let url = URL(fileURLWithPath: dataDir, isDirectory: true)
-        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("trent.sqlite").path) else {
-            throw ValidationError("\(dataDir) holds no Trent store")
-        }
-        let store = try SQLiteKeyStore(directory: url)
-        let root = try RootKey.load(
-            file: rootKeyFile, environment: ProcessInfo.processInfo.environment, dataDirectory: url,
-            storeHoldsSealedData: try await store.holdsSealedData())
-        let kms = KMS(store: store, sealer: try RootKeySealer(rootKey: root.key), logger: Logger(label: "trent-export"))
-        do {
-            try await kms.verifyRootKey(source: root.source)
-        } catch let mismatch as KMS.RootKeyMismatch {
-            throw ValidationError(mismatch.description)
-        }
+        let (kms, store, _) = try await RootKey.openExistingStore(
+            dataDir: dataDir, rootKeyFile: rootKeyFile, label: "trent-export")
         let document = try await SeedExporter(kms: kms).export(try await store.scopes(), includeKeyMaterial: includeKeyMaterial)
         var yaml = try YAMLEncoder().encode(document)
         if includeKeyMaterial {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import TrentCore
 import TrentCrypto
 import TrentOperations
@@ -20,23 +19,15 @@ struct Rekey: AsyncParsableCommand {
     func run() async throws {
         umask(0o077)
         let url = URL(fileURLWithPath: dataDir, isDirectory: true)
-        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("trent.sqlite").path) else {
-            throw ValidationError("\(dataDir) holds no Trent store")
-        }
-        let store = try SQLiteKeyStore(directory: url)
-        let old: (key: Data, source: String)
+        let (kms, _, old) = try await RootKey.openExistingStore(dataDir: dataDir, rootKeyFile: rootKeyFile, label: "trent-rekey")
         let new: Data
         do {
-            old = try RootKey.load(
-                file: rootKeyFile, environment: ProcessInfo.processInfo.environment, dataDirectory: url,
-                storeHoldsSealedData: true)
             new = try RootKey.decode(
                 try String(contentsOfFile: newRootKeyFile, encoding: .utf8), from: "--new-root-key-file \(newRootKeyFile)")
         } catch let failure as RootKey.Failure {
             throw ValidationError(failure.description)
         }
-        guard new != old.key else { throw ValidationError("the new root key is the current one") }
-        let kms = KMS(store: store, sealer: try RootKeySealer(rootKey: old.key), logger: Logger(label: "trent-rekey"))
+        guard new != old else { throw ValidationError("the new root key is the current one") }
         let counts: (keys: Int, materials: Int)
         do {
             counts = try await kms.reseal(under: try RootKeySealer(rootKey: new))

@@ -1,6 +1,10 @@
+import ArgumentParser
 import Foundation
+import Logging
 import TrentCore
 import TrentCrypto
+import TrentOperations
+import TrentSQLite
 
 #if canImport(Glibc)
     import Glibc
@@ -72,6 +76,29 @@ enum RootKey {
         if directory >= 0 {
             fsync(directory)
             close(directory)
+        }
+    }
+
+    /// An existing data directory's store with its root key, proven to open it (for `trent export` and `trent rekey`).
+    static func openExistingStore(
+        dataDir: String, rootKeyFile: String?, label: String
+    ) async throws -> (kms: KMS, store: SQLiteKeyStore, rootKey: Data) {
+        let url = URL(fileURLWithPath: dataDir, isDirectory: true)
+        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("trent.sqlite").path) else {
+            throw ValidationError("\(dataDir) holds no Trent store")
+        }
+        let store = try SQLiteKeyStore(directory: url)
+        do {
+            let root = try load(
+                file: rootKeyFile, environment: ProcessInfo.processInfo.environment, dataDirectory: url,
+                storeHoldsSealedData: try await store.holdsSealedData())
+            let kms = KMS(store: store, sealer: try RootKeySealer(rootKey: root.key), logger: Logger(label: label))
+            try await kms.verifyRootKey(source: root.source)
+            return (kms, store, root.key)
+        } catch let failure as Failure {
+            throw ValidationError(failure.description)
+        } catch let mismatch as KMS.RootKeyMismatch {
+            throw ValidationError(mismatch.description)
         }
     }
 

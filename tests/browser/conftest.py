@@ -32,10 +32,7 @@ def screenshots_dir():
 
 @pytest.fixture(scope="module")
 def server():
-    work = tempfile.mkdtemp(prefix="trent-console-")
-    audit = os.path.join(work, "audit.jsonl")
-    trent = Trent("--in-memory", "--log-level", "trace", "--audit-log", audit)
-    trent.audit_path = audit
+    trent = _compat.audited_trent()
     yield trent
     trent.stop()
 

@@ -67,6 +67,14 @@ class Trent:
         return "".join(self.output)
 
 
+def audited_trent(*args):
+    """An in-memory server logging at trace level with an audit log of its own (its path in .audit_path)."""
+    audit = os.path.join(tempfile.mkdtemp(prefix="trent-audit-"), "audit.jsonl")
+    trent = Trent("--in-memory", "--log-level", "trace", "--audit-log", audit, *args)
+    trent.audit_path = audit
+    return trent
+
+
 @pytest.fixture(scope="session")
 def server():
     trent = Trent("--in-memory", "--log-level", "trace")

@@ -2,15 +2,13 @@
 operation and whether or not the value is valid."""
 import base64
 import json
-import os
-import tempfile
 import urllib.error
 import urllib.request
 
 import botocore.session
 import pytest
 
-from conftest import Trent
+from conftest import audited_trent
 
 MODEL = botocore.session.get_session().get_service_model("kms")
 
@@ -36,10 +34,7 @@ def markers_for(shape, tag):
 
 @pytest.fixture(scope="module")
 def audited():
-    work = tempfile.mkdtemp(prefix="trent-sensitive-")
-    audit = os.path.join(work, "audit.jsonl")
-    trent = Trent("--in-memory", "--log-level", "trace", "--audit-log", audit)
-    trent.audit = audit
+    trent = audited_trent()
     yield trent
     trent.stop()
 
@@ -75,7 +70,7 @@ def test_planted_values_of_sensitive_members_appear_nowhere(audited):
                 planted.append(value)
                 answers.append(post(audited, operation, body))
     assert len(planted) >= 20, "the model's sensitive members were not found"
-    with open(audited.audit) as f:
+    with open(audited.audit_path) as f:
         trail = f.read()
     log = "".join(audited.output)
     replies = "\n".join(answers)
