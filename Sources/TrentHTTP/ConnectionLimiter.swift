@@ -1,5 +1,6 @@
 import Metrics
 import NIOCore
+import NIOHTTPTypes
 import Synchronization
 
 /// How long idle connections live and how many may be open at once: a peer that opens connections and sends
@@ -17,23 +18,35 @@ public struct ConnectionPolicy: Sendable {
     }
 }
 
-/// Counts open connections across the server; one handler per connection closes it when the count is over the
-/// limit (`trent_connections_refused_total`), and keeps `trent_connections_open` current.
-final class ConnectionLimiter: ChannelInboundHandler, RemovableChannelHandler, Sendable {
-    typealias InboundIn = NIOAny
+/// One per connection, behind the HTTP decoder: counts open connections across the server and closes a new one
+/// when the count is over the limit (`trent_connections_refused_total`), keeps `trent_connections_open` current,
+/// and counts connections that end after idling for at least the idle timeout with no request in flight
+/// (`trent_connections_idle_closed_total`: Hummingbird's idle timer closed them, or, rarely, the peer did).
+final class ConnectionLimiter: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
 
     final class Shared: Sendable {
         let open = Atomic<Int>(0)
         let maximum: Int
-        init(maximum: Int) { self.maximum = maximum }
+        let idleTimeout: Duration
+        init(maximum: Int, idleTimeout: Duration) {
+            self.maximum = maximum
+            self.idleTimeout = idleTimeout
+        }
     }
 
     private let shared: Shared
-    private let counted = Atomic<Bool>(false)
+    private var counted = false
+    private var inFlight = 0
+    private var lastActivity = ContinuousClock.now
 
     init(_ shared: Shared) { self.shared = shared }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        lastActivity = .now
         let now = shared.open.add(1, ordering: .relaxed).newValue
         if now > shared.maximum {
             shared.open.subtract(1, ordering: .relaxed)
@@ -41,13 +54,30 @@ final class ConnectionLimiter: ChannelInboundHandler, RemovableChannelHandler, S
             context.close(promise: nil)
             return
         }
-        counted.store(true, ordering: .relaxed)
+        counted = true
         Gauge(label: "trent_connections_open").record(now)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        guard counted.exchange(false, ordering: .relaxed) else { return }
-        let now = shared.open.subtract(1, ordering: .relaxed).newValue
-        Gauge(label: "trent_connections_open").record(now)
+        guard counted else { return }
+        counted = false
+        if inFlight == 0, ContinuousClock.now - lastActivity >= shared.idleTimeout {
+            Counter(label: "trent_connections_idle_closed_total").increment()
+        }
+        Gauge(label: "trent_connections_open").record(shared.open.subtract(1, ordering: .relaxed).newValue)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lastActivity = .now
+        if case .head = unwrapInboundIn(data) { inFlight += 1 }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) {
+            inFlight = max(0, inFlight - 1)
+            lastActivity = .now
+        }
+        context.write(data, promise: promise)
     }
 }

@@ -21,7 +21,8 @@ public enum TrentServer {
             dispatcher: dispatcher, authentication: authentication, audit: audit, metrics: metrics,
             secureTransport: tls != nil, logger: logger)
         extraRoutes(router)
-        let limiter = ConnectionLimiter.Shared(maximum: connections.maximumConnections)
+        let limiter = ConnectionLimiter.Shared(
+            maximum: connections.maximumConnections, idleTimeout: connections.idleTimeout)
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [ConnectionLimiter(limiter)],
             idleTimeout: TimeAmount.nanoseconds(

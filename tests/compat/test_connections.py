@@ -76,6 +76,10 @@ def test_idle_connections_time_out_and_a_new_client_is_served(slow_headers):
         assert "Keys" in kms.list_keys()
         assert closed >= 250, f"only {closed} of {len(idle)} idle connections were closed"
         assert time.time() - started < 10
+        import urllib.request
+        metrics = urllib.request.urlopen(trent.endpoint + "/metrics").read().decode()
+        counted = [l for l in metrics.splitlines() if l.startswith("trent_connections_idle_closed_total")]
+        assert counted and float(counted[0].split()[-1]) >= 150, counted
     finally:
         trent.stop()
 
