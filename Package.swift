@@ -95,6 +95,10 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strict),
+        // The benchmarks' HTTP floor: a trivial POST route on the same Hummingbird stack.
+        .executableTarget(
+            name: "trent-floor", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "benchmarks/Floor"),
         .testTarget(name: "TrentCoreTests", dependencies: ["TrentCore"]),
         .testTarget(
             name: "TrentCryptoTests",
