@@ -10,10 +10,13 @@ public struct ConnectionPolicy: Sendable {
     /// A connection with no request in flight and nothing read for this long is closed (also one whose request
     /// head has not finished arriving).
     public var idleTimeout: Duration
+    /// From a request's head to the end of its body: a body that trickles in slower than this is cut off.
+    public var requestTimeout: Duration
     public var maximumConnections: Int
 
-    public init(idleTimeout: Duration = .seconds(60), maximumConnections: Int = 4096) {
+    public init(idleTimeout: Duration = .seconds(60), requestTimeout: Duration = .seconds(30), maximumConnections: Int = 4096) {
         self.idleTimeout = idleTimeout
+        self.requestTimeout = requestTimeout
         self.maximumConnections = maximumConnections
     }
 }
@@ -21,7 +24,9 @@ public struct ConnectionPolicy: Sendable {
 /// One per connection, behind the HTTP decoder: counts open connections across the server and closes a new one
 /// when the count is over the limit (`trent_connections_refused_total`), keeps `trent_connections_open` current,
 /// and counts connections that end after idling for at least the idle timeout with no request in flight
-/// (`trent_connections_idle_closed_total`: Hummingbird's idle timer closed them, or, rarely, the peer did).
+/// (`trent_connections_idle_closed_total`: Hummingbird's idle timer closed them, or, rarely, the peer did), and
+/// closes a connection whose request body has not arrived within the request timeout of its head
+/// (`trent_requests_timed_out_total`).
 final class ConnectionLimiter: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -32,9 +37,12 @@ final class ConnectionLimiter: ChannelDuplexHandler, RemovableChannelHandler {
         let open = Atomic<Int>(0)
         let maximum: Int
         let idleTimeout: Duration
-        init(maximum: Int, idleTimeout: Duration) {
+        let requestTimeout: TimeAmount
+        init(maximum: Int, idleTimeout: Duration, requestTimeout: Duration) {
             self.maximum = maximum
             self.idleTimeout = idleTimeout
+            let (seconds, attoseconds) = requestTimeout.components
+            self.requestTimeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         }
     }
 
@@ -42,6 +50,8 @@ final class ConnectionLimiter: ChannelDuplexHandler, RemovableChannelHandler {
     private var counted = false
     private var inFlight = 0
     private var lastActivity = ContinuousClock.now
+    /// Fires when a request's body is still arriving after the request timeout.
+    private var bodyDeadline: Scheduled<Void>?
 
     init(_ shared: Shared) { self.shared = shared }
 
@@ -59,6 +69,7 @@ final class ConnectionLimiter: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        bodyDeadline?.cancel()
         guard counted else { return }
         counted = false
         if inFlight == 0, ContinuousClock.now - lastActivity >= shared.idleTimeout {
@@ -69,7 +80,20 @@ final class ConnectionLimiter: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         lastActivity = .now
-        if case .head = unwrapInboundIn(data) { inFlight += 1 }
+        switch unwrapInboundIn(data) {
+        case .head:
+            inFlight += 1
+            let channel = context.channel
+            bodyDeadline = context.eventLoop.scheduleTask(in: shared.requestTimeout) {
+                Counter(label: "trent_requests_timed_out_total").increment()
+                channel.close(promise: nil)
+            }
+        case .end:
+            bodyDeadline?.cancel()
+            bodyDeadline = nil
+        case .body:
+            break
+        }
         context.fireChannelRead(data)
     }
 

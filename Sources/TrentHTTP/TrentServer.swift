@@ -22,7 +22,8 @@ public enum TrentServer {
             secureTransport: tls != nil, logger: logger)
         extraRoutes(router)
         let limiter = ConnectionLimiter.Shared(
-            maximum: connections.maximumConnections, idleTimeout: connections.idleTimeout)
+            maximum: connections.maximumConnections, idleTimeout: connections.idleTimeout,
+            requestTimeout: connections.requestTimeout)
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [ConnectionLimiter(limiter)],
             idleTimeout: TimeAmount.nanoseconds(

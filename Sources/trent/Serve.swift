@@ -37,6 +37,8 @@ struct Serve: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Serve the web console at /console.") var console = true
     @Option(help: "Seconds after which a connection with nothing to do (or a request head that never ends) is closed.")
     var idleTimeout: Double = 60
+    @Option(help: "Seconds a request may take to arrive, from its first line to the end of its body.")
+    var requestTimeout: Double = 30
     @Option(help: "Most connections open at once (default: 4096, or fewer when the descriptor limit is lower).")
     var maxConnections: Int?
 
@@ -180,12 +182,15 @@ extension Serve {
     /// the audit log and the listener, so running out of descriptors refuses connections instead of failing elsewhere.
     func connectionPolicy() throws -> ConnectionPolicy {
         guard idleTimeout.isFinite, idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
+        guard requestTimeout.isFinite, requestTimeout > 0 else { throw ValidationError("--request-timeout must be positive") }
         var limit = rlimit()
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         let descriptors = Int(clamping: limit.rlim_cur)
         let maximum = maxConnections ?? max(16, min(4096, descriptors - 64))
         guard maximum >= 1 else { throw ValidationError("--max-connections must be at least 1") }
-        return ConnectionPolicy(idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), maximumConnections: maximum)
+        return ConnectionPolicy(
+            idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), requestTimeout: .milliseconds(Int64(requestTimeout * 1000)),
+            maximumConnections: maximum)
     }
 
     /// HTTPS from --tls-certificate and --tls-key (both PEM), or nil for plain HTTP.

@@ -18,7 +18,7 @@ router.post("/") { request, _ -> Response in
 let app = Application(
     router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: port)),
     onServerRunning: { channel in
-        print("floor listening on http://127.0.0.1:\(channel.localAddress?.port ?? port)")
-        fflush(stdout)
+        FileHandle.standardOutput.write(
+            Data("floor listening on http://127.0.0.1:\(channel.localAddress?.port ?? port)\n".utf8))
     })
 try await app.runService()

@@ -109,3 +109,29 @@ def test_over_the_connection_limit_new_connections_are_refused_and_counted():
         assert line and float(line[0].split()[-1]) >= 15
     finally:
         trent.stop()
+
+
+def test_a_body_that_trickles_in_is_cut_off_after_the_request_timeout():
+    trent = Trent("--in-memory", "--idle-timeout", "30", "--request-timeout", "1")
+    try:
+        host, port = trent.endpoint.split("//")[1].split(":")
+        s = socket.create_connection((host, int(port)), timeout=5)
+        s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: TrentService.ListKeys\r\n"
+                  b"Content-Type: application/x-amz-json-1.1\r\nContent-Length: 100\r\n\r\n{")
+        started = time.time()
+        closed = False
+        while time.time() - started < 8:
+            try:
+                s.sendall(b" ")
+            except OSError:
+                closed = True
+                break
+            time.sleep(0.2)
+        s.close()
+        assert closed, "the connection was still open while its body trickled in"
+        assert "Keys" in trent.client().list_keys()
+        import urllib.request
+        metrics = urllib.request.urlopen(trent.endpoint + "/metrics").read().decode()
+        assert [l for l in metrics.splitlines() if l.startswith("trent_requests_timed_out_total")]
+    finally:
+        trent.stop()
