@@ -45,6 +45,9 @@ enum Wire {
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.dateEncodingStrategy = .secondsSince1970
+        // Base64 blobs are full of slashes: written as they are (valid JSON, as AWS writes them) instead of `\/`,
+        // the response is smaller and the encoder's string escaping, a tenth of an Encrypt's time, does less.
+        e.outputFormatting = [.withoutEscapingSlashes]
         return e
     }()
 }
