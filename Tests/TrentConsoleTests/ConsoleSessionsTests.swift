@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import TrentCore
+import TrentHTTP
 
 @testable import TrentConsole
 
@@ -67,5 +68,35 @@ final class ManualClock: Sendable {
         #expect(!ConsoleSessions.same("abc", "abd"))
         #expect(!ConsoleSessions.same("abc", "abcd"))
         #expect(!ConsoleSessions.same("", "a"))
+    }
+}
+
+extension ConsoleSessionsTests {
+    @Test func openingSignInFormsInBulkDoesNotPushSignedInPeopleOut() {
+        let clock = ManualClock()
+        let sessions = ConsoleSessions(maximumSessions: 3, now: { clock.now })
+        let person = sessions.open(region: Region("us-east-1")!)
+        sessions.update(person.id) {
+            $0.identity = ConsoleIdentity(
+                account: AccountID("111122223333")!, principal: "arn:aws:iam::111122223333:root", accessKeyID: nil,
+                authenticated: false, identityPolicies: [])
+        }
+        for _ in 0..<50 {
+            clock.advance(1)
+            _ = sessions.open(region: Region("us-east-1")!)
+        }
+        #expect(sessions.session(person.id)?.identity != nil)
+    }
+}
+
+extension ConsoleRoutesTests {
+    @Test func underTLSTheSessionCookieIsSecure() async throws {
+        let console = Console(
+            gateway: APIGateway(dispatcher: try Fixture().dispatcher),
+            configuration: ConsoleConfiguration(
+                signIn: .development(CallerDefaults(account: Self.account, region: Self.region)), secureTransport: true))
+        let cookie = console.cookieHeader(value: "id")
+        #expect(cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+        #expect(cookie.contains("Path=/console"))
     }
 }

@@ -40,7 +40,7 @@ struct ConsoleSession: Sendable {
 /// address.
 final class ConsoleSessions: Sendable {
     static let idleLimit: TimeInterval = 3600
-    static let maximumSessions = 10_000
+    let maximumSessions: Int
     /// Sign-in attempts per source address within `attemptWindow`.
     static let maximumAttempts = 10
     static let attemptWindow: TimeInterval = 300
@@ -49,7 +49,10 @@ final class ConsoleSessions: Sendable {
     private let attempts = Mutex<[String: [Date]]>([:])
     private let now: @Sendable () -> Date
 
-    init(now: @escaping @Sendable () -> Date = { Date() }) { self.now = now }
+    init(maximumSessions: Int = 10_000, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.maximumSessions = maximumSessions
+        self.now = now
+    }
 
     /// A new session (signed out until `signIn`).
     func open(region: Region) -> ConsoleSession {
@@ -58,9 +61,13 @@ final class ConsoleSessions: Sendable {
             flash: nil)
         let time = now()
         sessions.withLock { all in
-            if all.count >= Self.maximumSessions {
+            if all.count >= maximumSessions {
                 all = all.filter { time.timeIntervalSince($0.value.lastSeen) < Self.idleLimit }
-                if all.count >= Self.maximumSessions, let oldest = all.min(by: { $0.value.lastSeen < $1.value.lastSeen }) {
+                // Full of live sessions: a signed-out one (a sign-in form) goes first, so opening sign-in forms
+                // in bulk cannot push signed-in people out.
+                let signedOut = all.filter { $0.value.identity == nil }
+                let pool = signedOut.isEmpty ? all : signedOut
+                if all.count >= maximumSessions, let oldest = pool.min(by: { $0.value.lastSeen < $1.value.lastSeen }) {
                     all[oldest.key] = nil
                 }
             }
