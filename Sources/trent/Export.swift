@@ -12,16 +12,13 @@ struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a data directory's state as a seed file (key material only with --include-key-material).")
 
-    @Option(help: "Directory of the SQLite store.") var dataDir = "./trent-data"
-    @Option(help: "File holding the root key (else TRENT_ROOT_KEY, else the data directory's development key).")
-    var rootKeyFile: String?
+    @OptionGroup var options: StoreOptions
     @Flag(help: "Include key material in clear. The file is then as secret as the keys themselves.")
     var includeKeyMaterial = false
     @Option(name: .shortAndLong, help: "Output file (default: stdout).") var output: String?
 
     func run() async throws {
-        let (kms, store, _) = try await RootKey.openExistingStore(
-            dataDir: dataDir, rootKeyFile: rootKeyFile, label: "trent-export")
+        let (kms, store, _) = try await options.open(label: "trent-export")
         let document = try await SeedExporter(kms: kms).export(try await store.scopes(), includeKeyMaterial: includeKeyMaterial)
         var yaml = try YAMLEncoder().encode(document)
         if includeKeyMaterial {

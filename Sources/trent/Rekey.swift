@@ -11,15 +11,13 @@ struct Rekey: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Re-seal every key's material under a new root key (run while the server is stopped).")
 
-    @Option(help: "Directory of the SQLite store.") var dataDir = "./trent-data"
-    @Option(help: "File holding the current root key (else TRENT_ROOT_KEY, else the data directory's development key).")
-    var rootKeyFile: String?
+    @OptionGroup var store: StoreOptions
     @Option(help: "File holding the new root key (64 hex digits or base64).") var newRootKeyFile: String
 
     func run() async throws {
         umask(0o077)
-        let url = URL(fileURLWithPath: dataDir, isDirectory: true)
-        let (kms, _, old) = try await RootKey.openExistingStore(dataDir: dataDir, rootKeyFile: rootKeyFile, label: "trent-rekey")
+        let url = URL(fileURLWithPath: store.dataDir, isDirectory: true)
+        let (kms, _, old) = try await store.open(label: "trent-rekey")
         let new: Data
         do {
             new = try RootKey.decode(
@@ -37,7 +35,7 @@ struct Rekey: AsyncParsableCommand {
         var next = "start Trent with --root-key-file \(newRootKeyFile)"
         // A development key kept in the data directory is replaced, so a plain `trent serve` keeps working.
         let development = url.appendingPathComponent("root.key").path
-        if rootKeyFile == nil, ProcessInfo.processInfo.environment["TRENT_ROOT_KEY"] == nil {
+        if store.rootKeyFile == nil, ProcessInfo.processInfo.environment["TRENT_ROOT_KEY"] == nil {
             try RootKey.writePrivately(Data((Hex.encode(new) + "\n").utf8), to: development)
             next = "\(development) now holds the new root key"
         }

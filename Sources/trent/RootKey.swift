@@ -10,6 +10,17 @@ import TrentSQLite
     import Glibc
 #endif
 
+/// The options of the commands that work on a stopped server's data directory (`trent export`, `trent rekey`).
+struct StoreOptions: ParsableArguments {
+    @Option(help: "Directory of the SQLite store.") var dataDir = "./trent-data"
+    @Option(help: "File holding the current root key (else TRENT_ROOT_KEY, else the data directory's development key).")
+    var rootKeyFile: String?
+
+    func open(label: String) async throws -> (kms: KMS, store: SQLiteKeyStore, rootKey: Data) {
+        try await RootKey.openExistingStore(dataDir: dataDir, rootKeyFile: rootKeyFile, label: label)
+    }
+}
+
 /// Where the root key comes from: `--root-key-file`, else `TRENT_ROOT_KEY`, else (development mode) a key
 /// generated once into the data directory, private from its first byte, and never beside a store that holds
 /// sealed data.
