@@ -166,6 +166,26 @@ public final class SQLiteKeyStore: KeyStore {
         }
     }
 
+    public func aliasPage(in scope: Scope, after: AliasName?, limit: Int, liveAt now: Date) async throws -> [AliasRecord] {
+        // The aliases' primary key (account, region, name) gives the order; the key's row is joined by its
+        // primary key, so a page costs its size, however many aliases the scope has.
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.* FROM aliases a JOIN keys k
+                        ON k.account = a.account AND k.region = a.region AND k.key_id = a.target_key_id
+                    WHERE a.account = ? AND a.region = ? AND a.name > ?
+                        AND NOT (k.key_state = 'PendingDeletion' AND k.deletion_date IS NOT NULL AND k.deletion_date <= ?)
+                    ORDER BY a.name LIMIT ?
+                    """,
+                arguments: [
+                    scope.account.rawValue, scope.region.rawValue, after?.rawValue ?? "", now.timeIntervalSince1970, limit,
+                ]
+            ).compactMap { Self.alias(from: $0, scope: scope) }
+        }
+    }
+
     public func aliases(in scope: Scope) async throws -> [AliasRecord] {
         try await pool.read { db in
             try Row.fetchAll(

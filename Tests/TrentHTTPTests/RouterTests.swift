@@ -140,6 +140,9 @@ final class UnreachableStore: KeyStore {
     func keys(in scope: Scope) async throws -> [KeyRecord] { throw StoreError.unavailable("down") }
     func alias(_ name: AliasName, in scope: Scope) async throws -> AliasRecord? { throw StoreError.unavailable("down") }
     func aliases(in scope: Scope) async throws -> [AliasRecord] { throw StoreError.unavailable("down") }
+    func aliasPage(in scope: Scope, after: AliasName?, limit: Int, liveAt now: Date) async throws -> [AliasRecord] {
+        throw StoreError.unavailable("down")
+    }
     func keysPendingDeletion(before date: Date) async throws -> [KeyRecord] { throw StoreError.unavailable("down") }
     func keysDueForRotation(before date: Date) async throws -> [KeyRecord] { throw StoreError.unavailable("down") }
     func keysWithExpiringMaterial(before date: Date) async throws -> [KeyRecord] { throw StoreError.unavailable("down") }

@@ -136,3 +136,51 @@ import TrentCore
         }
     }
 }
+
+/// ListAliases pages from the store's index in every store: each alias exactly once, in name order, merged with
+/// the AWS managed aliases, and without the aliases of keys past their deletion date.
+@Suite struct ListAliasesPagingTests {
+    func walk(_ harness: Harness, limit: Int) async throws -> [String] {
+        var names: [String] = []
+        var marker: String?
+        repeat {
+            var input: [String: Any] = ["Limit": limit]
+            if let marker { input["Marker"] = marker }
+            let page = try await harness.call("ListAliases", input)
+            let aliases = page["Aliases"] as? [[String: Any]] ?? []
+            #expect(aliases.count <= limit)
+            names += aliases.compactMap { $0["AliasName"] as? String }
+            marker = page["NextMarker"] as? String
+            #expect((page["Truncated"] as? Bool) == (marker != nil))
+        } while marker != nil
+        return names
+    }
+
+    @Test(arguments: [1, 7, 100])
+    func everyAliasOnceInOrder(limit: Int) async throws {
+        let harness = Harness()
+        let key = try await harness.createKey()
+        let doomed = try await harness.createKey()
+        var expected = AliasName.awsManaged.map(\.alias)
+        for i in 0..<60 {
+            let name = "alias/\(["a", "aws-like", "b", "z"][i % 4])-\(i)"
+            try await harness.call("CreateAlias", ["AliasName": name, "TargetKeyId": key])
+            expected.append(name)
+        }
+        try await harness.call("CreateAlias", ["AliasName": "alias/doomed", "TargetKeyId": doomed])
+        try await harness.call("ScheduleKeyDeletion", ["KeyId": doomed, "PendingWindowInDays": 7])
+        // Pending deletion: still listed until its date passes.
+        #expect(try await walk(harness, limit: limit).contains("alias/doomed"))
+        harness.kms.clock.advance(by: 8 * 86_400)
+        let names = try await walk(harness, limit: limit)
+        #expect(names == expected.sorted())
+        #expect(Set(names).count == names.count)
+    }
+
+    @Test func aBadMarkerIsRefused() async throws {
+        let harness = Harness()
+        await #expect(throws: KMSError(.invalidMarker, "")) {
+            try await harness.call("ListAliases", ["Marker": "not-a-marker"])
+        }
+    }
+}

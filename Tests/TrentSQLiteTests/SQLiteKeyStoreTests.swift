@@ -171,3 +171,36 @@ extension SQLiteKeyStoreTests {
         #expect(mode == 0o700)
     }
 }
+
+extension SQLiteKeyStoreTests {
+    @Test func aliasPagesComeFromTheIndexWithoutDeletedKeys() async throws {
+        let store = try SQLiteKeyStore(directory: directory)
+        let live = key()
+        var doomed = key()
+        doomed.state = .pendingDeletion
+        doomed.deletionDate = Date(timeIntervalSince1970: 1_800_000_000)
+        var changes = ChangeSet(keys: [.put(live, expectedRevision: nil), .put(doomed, expectedRevision: nil)])
+        for i in 0..<25 {
+            changes.aliases.append(
+                .create(
+                    AliasRecord(
+                        scope: scope, name: AliasName("alias/a-\(String(format: "%02d", i))")!,
+                        targetKeyID: i == 3 ? doomed.identity.id : live.identity.id, creationDate: Date(),
+                        lastUpdatedDate: Date())))
+        }
+        try await store.commit(changes)
+        let before = try await store.aliasPage(
+            in: scope, after: nil, limit: 100, liveAt: Date(timeIntervalSince1970: 1_700_000_000))
+        #expect(before.count == 25)
+        let after = Date(timeIntervalSince1970: 1_900_000_000)
+        var names: [String] = []
+        var cursor: AliasName?
+        while true {
+            let page = try await store.aliasPage(in: scope, after: cursor, limit: 4, liveAt: after)
+            names += page.map(\.name.rawValue)
+            guard page.count == 4 else { break }
+            cursor = page.last?.name
+        }
+        #expect(names.count == 24 && !names.contains("alias/a-03") && names == names.sorted())
+    }
+}

@@ -79,6 +79,9 @@ public final class CachedKeyStore: KeyStore {
 
     public func keys(in scope: Scope) async throws -> [KeyRecord] { try await base.keys(in: scope) }
     public func aliases(in scope: Scope) async throws -> [AliasRecord] { try await base.aliases(in: scope) }
+    public func aliasPage(in scope: Scope, after: AliasName?, limit: Int, liveAt now: Date) async throws -> [AliasRecord] {
+        try await base.aliasPage(in: scope, after: after, limit: limit, liveAt: now)
+    }
     public func keysPendingDeletion(before date: Date) async throws -> [KeyRecord] {
         try await base.keysPendingDeletion(before: date)
     }

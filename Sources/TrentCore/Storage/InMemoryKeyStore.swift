@@ -24,6 +24,17 @@ public final class InMemoryKeyStore: KeyStore {
         state.withLock { Array(($0.aliases[scope] ?? [:]).values) }.sorted { $0.name < $1.name }
     }
 
+    public func aliasPage(in scope: Scope, after: AliasName?, limit: Int, liveAt now: Date) async throws -> [AliasRecord] {
+        state.withLock { s in
+            let sorted = (s.aliases[scope] ?? [:]).values.filter { alias in
+                guard after.map({ alias.name > $0 }) ?? true else { return false }
+                guard let key = s.keys[KeyIdentity(scope: scope, id: alias.targetKeyID)] else { return false }
+                return !key.isDeleted(at: now)
+            }.sorted { $0.name < $1.name }
+            return Array(sorted.prefix(limit))
+        }
+    }
+
     public func keysPendingDeletion(before date: Date) async throws -> [KeyRecord] {
         state.withLock { s in s.keys.values.filter { $0.isDeleted(at: date) } }
     }

@@ -56,6 +56,9 @@ public protocol KeyStore: Sendable {
     func alias(_ name: AliasName, in scope: Scope) async throws -> AliasRecord?
     /// Every alias of a scope, ordered by name.
     func aliases(in scope: Scope) async throws -> [AliasRecord]
+    /// One page of a scope's aliases, in name order after `after`: at most `limit` aliases whose key has not passed
+    /// its deletion date at `now` (such aliases are gone with their key), read from an index, not by scanning.
+    func aliasPage(in scope: Scope, after: AliasName?, limit: Int, liveAt now: Date) async throws -> [AliasRecord]
     /// Keys pending deletion whose date is at or before `date`, in every scope.
     func keysPendingDeletion(before date: Date) async throws -> [KeyRecord]
     /// Keys with automatic rotation due at or before `date`, in every scope.

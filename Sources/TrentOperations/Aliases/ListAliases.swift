@@ -25,29 +25,40 @@ enum ListAliases: KMSOperation {
     }
 
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
-        var entries: [Entry]
-        let stored = try await call.store.aliases(in: call.scope)
         if let raw = request.KeyId {
             let key = try await call.resolveKey(raw, for: action)
-            entries = stored.filter { $0.targetKeyID == key.identity.id }.map(entry)
-        } else {
-            // Aliases whose key has passed its deletion date are gone with it.
-            var live: [Entry] = []
-            for alias in stored {
-                let key = try await call.store.key(KeyIdentity(scope: call.scope, id: alias.targetKeyID))
-                if let key, !key.isDeleted(at: call.now) { live.append(entry(alias)) }
+            let entries = try await call.store.aliases(in: call.scope).filter { $0.targetKeyID == key.identity.id }.map(entry)
+            let page = try Page.of(entries, limit: request.Limit, defaultLimit: 50, maxLimit: 100, marker: request.Marker) {
+                $0.AliasName
             }
-            // The AWS managed aliases are listed in every account and Region, even before their key exists.
-            let present = Set(live.map(\.AliasName))
-            for (name, _) in AliasName.awsManaged where !present.contains(name) {
-                live.append(Entry(AliasName: name, AliasArn: AliasARN(scope: call.scope, name: AliasName(name)!).description))
+            return Response(Aliases: page.items, NextMarker: page.nextMarker, Truncated: page.nextMarker != nil)
+        }
+        // The whole scope, one page at a time from the store's index: the stored aliases (without those whose key
+        // has passed its deletion date) merged with the AWS managed aliases, which are listed in every account and
+        // Region even before their key exists.
+        let size = min(request.Limit ?? 50, 100)
+        var after: AliasName?
+        if let marker = request.Marker {
+            guard let decoded = PageMarker.decode(marker), let name = AliasName(decoded) else {
+                throw KMSError(.invalidMarker, "Invalid marker: \(marker)")
             }
-            entries = live.sorted { $0.AliasName < $1.AliasName }
+            after = name
         }
-        let page = try Page.of(entries, limit: request.Limit, defaultLimit: 50, maxLimit: 100, marker: request.Marker) {
-            $0.AliasName
+        let stored = try await call.store.aliasPage(in: call.scope, after: after, limit: size + 1, liveAt: call.now)
+        // Stored aliases past the last one read are unknown, so managed names beyond it wait for a later page.
+        let horizon = stored.count > size ? stored.last?.name.rawValue : nil
+        var merged = stored.map(entry)
+        let present = Set(merged.map(\.AliasName))
+        for (name, _) in AliasName.awsManaged
+        where !present.contains(name) && name > (after?.rawValue ?? "") && horizon.map({ name <= $0 }) ?? true {
+            merged.append(Entry(AliasName: name, AliasArn: AliasARN(scope: call.scope, name: AliasName(name)!).description))
         }
-        return Response(Aliases: page.items, NextMarker: page.nextMarker, Truncated: page.nextMarker != nil)
+        merged.sort { $0.AliasName < $1.AliasName }
+        let items = Array(merged.prefix(size))
+        let truncated = merged.count > size
+        return Response(
+            Aliases: items, NextMarker: truncated ? items.last.map { PageMarker.encode($0.AliasName) } : nil,
+            Truncated: truncated)
     }
 
     private static func entry(_ alias: AliasRecord) -> Entry {
