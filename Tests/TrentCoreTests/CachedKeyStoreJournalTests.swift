@@ -32,3 +32,20 @@ import Testing
         #expect(store.changes(since: store.generation) == CachedKeyStore.Change())
     }
 }
+
+@Suite struct KeyIDTests {
+    @Test func keyIDsAreLowercaseUUIDsOrMultiRegionIDs() {
+        #expect(KeyID("bc436485-5092-42b8-92a3-0aa8b93536dc") != nil)
+        #expect(KeyID("mrk-1234abcd12ab34cd56ef1234567890ab") != nil)
+        for bad in [
+            "BC436485-5092-42B8-92A3-0AA8B93536DC", "bc436485-5092-42b8-92a3-0aa8b93536d",
+            "bc436485-5092-42b8-92a3-0aa8b93536dcc",
+            "bc436485_5092-42b8-92a3-0aa8b93536dc", "bc4364855-092-42b8-92a3-0aa8b93536dc",
+            "gc436485-5092-42b8-92a3-0aa8b93536dc",
+            "", "alias/x", "bc436485-5092-42b8-92a3-0aa8b93536d\u{e9}",
+        ] {
+            #expect(KeyID(bad) == nil, "\(bad)")
+        }
+        #expect(KeyID.random().rawValue.count == 36)
+    }
+}

@@ -43,9 +43,15 @@ public struct KeyID: Hashable, Sendable, Codable, CustomStringConvertible, Compa
             let hex = value.dropFirst(4)
             guard hex.count == 32, hex.utf8.allSatisfy(KeyID.isLowerHex) else { return nil }
         } else {
-            guard value.utf8.count == 36, UUID(uuidString: value) != nil,
-                value.utf8.allSatisfy({ $0 == 45 || KeyID.isLowerHex($0) })
-            else { return nil }
+            // A lowercase UUID, 8-4-4-4-12, checked byte by byte (Foundation's UUID(uuidString:) goes through sscanf,
+            // which showed in profiles: every request and every listed alias makes a KeyID).
+            var index = 0
+            for byte in value.utf8 {
+                let dash = index == 8 || index == 13 || index == 18 || index == 23
+                guard dash ? byte == 45 : KeyID.isLowerHex(byte) else { return nil }
+                index += 1
+            }
+            guard index == 36 else { return nil }
         }
         rawValue = value
     }

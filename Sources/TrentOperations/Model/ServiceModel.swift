@@ -100,13 +100,12 @@ public final class ServiceModel: Sendable {
             let members = shape.members ?? [:]
             for name in shape.memberOrder ?? members.keys.sorted() {
                 guard let ref = members[name], let memberShape = shapes[ref.shape] else { continue }
-                let memberPath = join(path, lowerFirst(name))
                 let memberValue = object[name] ?? .null
                 if memberValue == .null {
-                    if shape.required?.contains(name) == true { failures.append(.null(at: memberPath)) }
+                    if shape.required?.contains(name) == true { failures.append(.null(at: join(path, lowerFirst(name)))) }
                     continue
                 }
-                try check(memberValue, shape: memberShape, path: memberPath, failures: &failures)
+                try check(memberValue, shape: memberShape, path: join(path, lowerFirst(name)), failures: &failures)
             }
         case "string":
             guard case .string(let s) = value else { throw serialization(value, "a String") }
