@@ -307,3 +307,27 @@ extension ConsoleRoutesTests {
         }
     }
 }
+
+extension ConsoleRoutesTests {
+    @Test func theWizardWritesAWSsConsolePolicyInItsOrder() throws {
+        let ordered: Console.Ordered = [
+            ("Id", "key-consolepolicy-3"), ("Version", "2012-10-17"),
+            (
+                "Statement",
+                [
+                    [("Sid", "a/b"), ("Principal", [("AWS", ["arn:1", "arn:2"])] as Console.Ordered)] as Console.Ordered
+                ]
+            ),
+        ]
+        let text = Console.json(ordered, indent: "")
+        let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        #expect(parsed?["Version"] as? String == "2012-10-17")
+        let statement = (parsed?["Statement"] as? [[String: Any]])?.first
+        #expect(statement?["Sid"] as? String == "a/b")
+        #expect((statement?["Principal"] as? [String: Any])?["AWS"] as? [String] == ["arn:1", "arn:2"])
+        let id = try #require(text.range(of: "\"Id\""))
+        let version = try #require(text.range(of: "\"Version\""))
+        let statements = try #require(text.range(of: "\"Statement\""))
+        #expect(id.lowerBound < version.lowerBound && version.lowerBound < statements.lowerBound)
+    }
+}

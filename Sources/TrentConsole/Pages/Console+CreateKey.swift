@@ -216,10 +216,10 @@ extension Console {
         let admins = Array(Set(Self.lines(form["admins"]) + form.all("adminPick"))).sorted()
         let users = Array(Set(Self.lines(form["users"]) + form.all("userPick"))).sorted()
         func principal(_ arns: [String]) -> Any { arns.count == 1 ? arns[0] : arns }
-        var statements: [[String: Any]] = [
+        var statements: [Ordered] = [
             [
-                "Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": ["AWS": "arn:aws:iam::\(account):root"],
-                "Action": "kms:*", "Resource": "*",
+                ("Sid", "Enable IAM User Permissions"), ("Effect", "Allow"),
+                ("Principal", [("AWS", "arn:aws:iam::\(account):root")] as Ordered), ("Action", "kms:*"), ("Resource", "*"),
             ]
         ]
         if !admins.isEmpty {
@@ -229,8 +229,8 @@ extension Console {
             ]
             if form["allowDelete"] == "yes" { actions += ["kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"] }
             statements.append([
-                "Sid": "Allow access for Key Administrators", "Effect": "Allow", "Principal": ["AWS": principal(admins)],
-                "Action": actions, "Resource": "*",
+                ("Sid", "Allow access for Key Administrators"), ("Effect", "Allow"),
+                ("Principal", [("AWS", principal(admins))] as Ordered), ("Action", actions), ("Resource", "*"),
             ])
         }
         if !users.isEmpty {
@@ -247,22 +247,41 @@ extension Console {
                     : ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:DescribeKey", "kms:GetPublicKey"]
             }
             statements.append([
-                "Sid": "Allow use of the key", "Effect": "Allow", "Principal": ["AWS": principal(users)], "Action": actions,
-                "Resource": "*",
+                ("Sid", "Allow use of the key"), ("Effect", "Allow"), ("Principal", [("AWS", principal(users))] as Ordered),
+                ("Action", actions), ("Resource", "*"),
             ])
             if symmetricEncryption {
                 statements.append([
-                    "Sid": "Allow attachment of persistent resources", "Effect": "Allow", "Principal": ["AWS": principal(users)],
-                    "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], "Resource": "*",
-                    "Condition": ["Bool": ["kms:GrantIsForAWSResource": "true"]],
+                    ("Sid", "Allow attachment of persistent resources"), ("Effect", "Allow"),
+                    ("Principal", [("AWS", principal(users))] as Ordered),
+                    ("Action", ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]), ("Resource", "*"),
+                    ("Condition", [("Bool", [("kms:GrantIsForAWSResource", "true")] as Ordered)] as Ordered),
                 ])
             }
         }
-        let policy: [String: Any] = ["Id": "key-consolepolicy-3", "Version": "2012-10-17", "Statement": statements]
-        guard
-            let data = try? JSONSerialization.data(
-                withJSONObject: policy, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        else { return "" }
-        return String(decoding: data, as: UTF8.self)
+        let policy: Ordered = [("Id", "key-consolepolicy-3"), ("Version", "2012-10-17"), ("Statement", statements)]
+        return Self.json(policy, indent: "")
+    }
+
+    /// A JSON object whose members keep their order (AWS's console writes Id, Version, Statement; Sid, Effect,
+    /// Principal, Action, Resource, Condition), so the policy reads as it does there.
+    typealias Ordered = [(String, Any)]
+
+    static func json(_ value: Any, indent: String) -> String {
+        let inner = indent + "  "
+        switch value {
+        case let object as Ordered:
+            let members = object.map { "\(inner)\(json($0.0, indent: inner)) : \(json($0.1, indent: inner))" }
+            return "{\n" + members.joined(separator: ",\n") + "\n\(indent)}"
+        case let array as [Ordered]:
+            return "[\n" + array.map { inner + json($0, indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
+        case let strings as [String]:
+            return "[ " + strings.map { json($0, indent: inner) }.joined(separator: ", ") + " ]"
+        default:
+            let data =
+                (try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .withoutEscapingSlashes]))
+                ?? Data()
+            return String(decoding: data, as: UTF8.self)
+        }
     }
 }
