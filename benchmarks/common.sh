@@ -24,3 +24,12 @@ start_trent() {
 call() {  # call OPERATION JSON → response body
     curl -s -X POST "$ENDPOINT/" -H "X-Amz-Target: TrentService.$1" -H 'Content-Type: application/x-amz-json-1.1' -d "$2"
 }
+
+wrk_script() {  # wrk_script FILE OPERATION BODY → a wrk Lua script posting that KMS request
+    cat >"$1" <<LUA
+wrk.method = "POST"
+wrk.headers["X-Amz-Target"] = "TrentService.$2"
+wrk.headers["Content-Type"] = "application/x-amz-json-1.1"
+wrk.body = '$3'
+LUA
+}

@@ -22,12 +22,7 @@ KEY="$(call CreateKey '{}' | python3 -c 'import json,sys; print(json.load(sys.st
 for i in $(seq -w 1000); do call CreateAlias "{\"AliasName\":\"alias/list-$i\",\"TargetKeyId\":\"$KEY\"}" >/dev/null; done
 MIDDLE="$(call ListAliases '{"Limit":500}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["NextMarker"])')"
 run() {  # run LABEL URL BODY
-    cat >"$WORK/run.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["X-Amz-Target"] = "TrentService.ListAliases"
-wrk.headers["Content-Type"] = "application/x-amz-json-1.1"
-wrk.body = '$3'
-LUA
+    wrk_script "$WORK/run.lua" ListAliases "$3"
     wrk -t2 -c64 -d"${DURATION}s" --latency -s "$WORK/run.lua" "$2/" | awk -v label="$1" '
         /Requests\/sec/ { rps = $2 } / 99%/ { p99 = $2 } END { printf "%-24s %10s req/s  p99 %10s\n", label, rps, p99 }'
 }

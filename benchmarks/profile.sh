@@ -29,12 +29,7 @@ case "$SCENARIO" in
         BODY='{"Limit":100}' ;;
     *) echo "unknown scenario $SCENARIO"; exit 2 ;;
 esac
-cat >"$WORK/load.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["X-Amz-Target"] = "TrentService.$SCENARIO"
-wrk.headers["Content-Type"] = "application/x-amz-json-1.1"
-wrk.body = '$BODY'
-LUA
+wrk_script "$WORK/load.lua" "$SCENARIO" "$BODY"
 wrk -t2 -c64 -d"$((DURATION + 4))s" -s "$WORK/load.lua" "$ENDPOINT/" >"$WORK/wrk.out" &
 LOAD=$!
 sleep 2
