@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "TrentHTTP",
             dependencies: [
-                "TrentOperations", "TrentCore",
+                "TrentOperations", "TrentCore", "TrentCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -70,11 +70,10 @@ let package = Package(
         .target(
             name: "TrentConsole",
             dependencies: [
-                "TrentHTTP", "TrentOperations", "TrentCore",
+                "TrentHTTP", "TrentOperations", "TrentCore", "TrentCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
         .target(

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import TrentCore
+import TrentCrypto
 import TrentHTTP
 import TrentOperations
 
@@ -182,7 +183,7 @@ extension Console {
             return redirect("/console/signin")
         }
         guard let form = await Self.readForm(request), let token = form["csrf"],
-            ConsoleSessions.same(token, session.csrfToken)
+            ConstantTime.equal(token, session.csrfToken)
         else { return forbiddenForm() }
         return await handle(visit, form)
     }

@@ -16,6 +16,18 @@ public struct SecretBytes: Sendable, Equatable, CustomStringConvertible, CustomD
     public static func random(count: Int) -> SecretBytes { SecretBytes(SecureRandom.bytes(count)) }
 }
 
+/// Comparison of secrets (signatures, passwords, tokens) in time that does not depend on where they differ.
+public enum ConstantTime {
+    public static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for i in x.indices { difference |= x[i] ^ y[i] }
+        return difference == 0
+    }
+}
+
 public enum SecureRandom {
     /// Bytes from the system's cryptographically secure generator (getrandom on Linux).
     public static func bytes(_ count: Int) -> Data {

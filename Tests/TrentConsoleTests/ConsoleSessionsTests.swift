@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import TrentCore
+import TrentCrypto
 import TrentHTTP
 
 @testable import TrentConsole
@@ -64,10 +65,10 @@ final class ManualClock: Sendable {
     }
 
     @Test func tokenComparison() {
-        #expect(ConsoleSessions.same("abc", "abc"))
-        #expect(!ConsoleSessions.same("abc", "abd"))
-        #expect(!ConsoleSessions.same("abc", "abcd"))
-        #expect(!ConsoleSessions.same("", "a"))
+        #expect(ConstantTime.equal("abc", "abc"))
+        #expect(!ConstantTime.equal("abc", "abd"))
+        #expect(!ConstantTime.equal("abc", "abcd"))
+        #expect(!ConstantTime.equal("", "a"))
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TrentCore
+import TrentCrypto
 import TrentHTTP
 
 extension Console {
@@ -23,7 +24,7 @@ extension Console {
 
     func signIn(_ request: Request, _ context: TrentRequestContext) async -> Response {
         guard let session = sessions.session(Self.cookie(request)), let form = await Self.readForm(request),
-            let token = form["csrf"], ConsoleSessions.same(token, session.csrfToken)
+            let token = form["csrf"], ConstantTime.equal(token, session.csrfToken)
         else { return forbiddenForm() }
         guard sessions.admitAttempt(from: context.remoteIP ?? "unknown") else {
             return signInPage(
@@ -44,8 +45,8 @@ extension Console {
         case .credentials(let store):
             let keyID = form.text("accessKeyId") ?? ""
             guard let credential = store.credential(for: keyID),
-                ConsoleSessions.same(form["secretAccessKey"] ?? "", credential.secretAccessKey),
-                credential.sessionToken.map({ ConsoleSessions.same(form.text("sessionToken") ?? "", $0) }) ?? true
+                ConstantTime.equal(form["secretAccessKey"] ?? "", credential.secretAccessKey),
+                credential.sessionToken.map({ ConstantTime.equal(form.text("sessionToken") ?? "", $0) }) ?? true
             else {
                 return signInPage(
                     request,

@@ -1,7 +1,7 @@
-import Crypto
 import Foundation
 import Synchronization
 import TrentCore
+import TrentCrypto
 import TrentOperations
 
 /// Who a console session acts as: the caller every one of its API calls carries.
@@ -128,19 +128,10 @@ final class ConsoleSessions: Sendable {
         }
     }
 
+    /// 256 random bits, base64url without padding.
     static func randomToken() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+        SecureRandom.bytes(32).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
-    }
-
-    /// Compares two tokens in time that does not depend on where they differ.
-    static func same(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for i in 0..<x.count { difference |= x[i] ^ y[i] }
-        return difference == 0
     }
 }

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Synchronization
 import TrentCore
+import TrentCrypto
 
 /// What SigV4 verification needs of an HTTP request.
 public struct SignedRequest: Sendable {
@@ -277,7 +278,7 @@ public struct SigV4Verifier: Sendable {
             Self.signingKey(secret: credential.secretAccessKey, date: scope.date, region: scope.region.rawValue)
         }
         let expected = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key))
-        guard Self.constantTimeEqual(expected, presented.lowercased()) else {
+        guard ConstantTime.equal(expected, presented.lowercased()) else {
             throw KMSError(
                 .invalidSignature,
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
@@ -351,12 +352,4 @@ public struct SigV4Verifier: Sendable {
     }
 
     static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 { Hex.encode(bytes) }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for i in x.indices { difference |= x[i] ^ y[i] }
-        return difference == 0
-    }
 }
