@@ -99,13 +99,22 @@ enum RootKey {
             throw ValidationError("\(dataDir) holds no Trent store")
         }
         let store = try SQLiteKeyStore(directory: url)
+        let opened = try await openVerified(store: store, file: rootKeyFile, dataDirectory: url, logger: Logger(label: label))
+        return (opened.kms, store, opened.key)
+    }
+
+    /// The service over `store` with its root key (from the file, the environment or the data directory), proven to
+    /// open the store; what is wrong with the root key becomes the command's error message.
+    static func openVerified(
+        store: any KeyStore, file: String?, dataDirectory: URL?, logger: Logger
+    ) async throws -> (kms: KMS, key: Data, source: String) {
         do {
             let root = try load(
-                file: rootKeyFile, environment: ProcessInfo.processInfo.environment, dataDirectory: url,
+                file: file, environment: ProcessInfo.processInfo.environment, dataDirectory: dataDirectory,
                 storeHoldsSealedData: try await store.holdsSealedData())
-            let kms = KMS(store: store, sealer: try RootKeySealer(rootKey: root.key), logger: Logger(label: label))
+            let kms = KMS(store: store, sealer: try RootKeySealer(rootKey: root.key), logger: logger)
             try await kms.verifyRootKey(source: root.source)
-            return (kms, store, root.key)
+            return (kms, root.key, root.source)
         } catch let failure as Failure {
             throw ValidationError(failure.description)
         } catch let mismatch as KMS.RootKeyMismatch {

@@ -56,26 +56,13 @@ struct Serve: AsyncParsableCommand {
             store = InMemoryKeyStore()
             directory = nil
         } else {
+            // The store creates the directory, private (0700).
             let url = URL(fileURLWithPath: dataDir, isDirectory: true)
-            try FileManager.default.createDirectory(
-                at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             store = try SQLiteKeyStore(directory: url)
             directory = url
         }
-        let root: (key: Data, source: String)
-        do {
-            root = try RootKey.load(
-                file: rootKeyFile, environment: ProcessInfo.processInfo.environment, dataDirectory: directory,
-                storeHoldsSealedData: try await store.holdsSealedData())
-        } catch let failure as RootKey.Failure {
-            throw ValidationError(failure.description)
-        }
-        let kms = KMS(store: store, sealer: try RootKeySealer(rootKey: root.key), logger: logger)
-        do {
-            try await kms.verifyRootKey(source: root.source)
-        } catch let mismatch as KMS.RootKeyMismatch {
-            throw ValidationError(mismatch.description)
-        }
+        let (kms, _, rootSource) = try await RootKey.openVerified(
+            store: store, file: rootKeyFile, dataDirectory: directory, logger: logger)
         let authentication: Authentication
         let consoleSignIn: ConsoleConfiguration.SignIn
         switch auth {
@@ -126,7 +113,6 @@ struct Serve: AsyncParsableCommand {
         defer { sweeper.cancel() }
 
         let storage = directory.map { "SQLite in \($0.path)" } ?? "memory (lost on exit)"
-        let rootSource = root.source
         let authenticationLine =
             authentication.isDevelopment
             ? "off (development mode: any caller is accepted)" : "SigV4, credentials from \(credentials ?? "")"
