@@ -10,10 +10,12 @@ extension Console {
     ]
 
     /// A key's detail page: general configuration and one tab. `tabContext` replaces the tab's own reading (a form
-    /// shown again with its error and what the person typed).
+    /// shown again with its error and what the person typed); `typedAlias` does so for the Aliases tab, whose
+    /// aliases the page reads anyway.
     func keyPage(
         _ visit: Visit, keyID: String, tab requested: String?, tabContext: [String: Any]? = nil,
-        error: [String: Any]? = nil, status: HTTPResponse.Status = .ok
+        typedAlias: (typed: String, error: [String: Any])? = nil, error: [String: Any]? = nil,
+        status: HTTPResponse.Status = .ok
     ) async -> Response {
         let metadata: JSONValue
         switch await visit.api.call("DescribeKey", ["KeyId": keyID]) {
@@ -62,6 +64,8 @@ extension Console {
         let tabName = tab + "Tab"
         if let tabContext {
             context[tabName] = tabContext
+        } else if let typedAlias, tab == "aliases" {
+            context[tabName] = aliasesTab(aliases, typed: typedAlias.typed, error: typedAlias.error)
         } else {
             context[tabName] = await readTab(tab, visit: visit, id: id, metadata: metadata, aliases: aliases)
         }

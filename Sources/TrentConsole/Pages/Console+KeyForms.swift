@@ -106,14 +106,8 @@ extension Console {
             flash(visit, "Alias \(name) created.")
             return back(keyID, "aliases")
         case .failure(let error):
-            let aliases =
-                ((try? await visit.api.listAll("ListAliases", member: "Aliases", ["KeyId": keyID], limit: 100).get()) ?? [])
-                .compactMap { a -> (String, String)? in
-                    a["AliasName"]?.stringValue.map { ($0, a["AliasArn"]?.stringValue ?? "") }
-                }.sorted { $0.0 < $1.0 }
             return await keyPage(
-                visit, keyID: keyID, tab: "aliases",
-                tabContext: aliasesTab(aliases, typed: typed, error: ConsoleError.describe(error, about: .alias)),
+                visit, keyID: keyID, tab: "aliases", typedAlias: (typed, ConsoleError.describe(error, about: .alias)),
                 status: .badRequest)
         }
     }
