@@ -33,11 +33,11 @@ public struct APIGateway: Sendable {
     /// Serves one request: `establish` names the caller (it throws for a refused signature), the dispatcher
     /// answers, and the answer is audited and counted.
     public func serve(
-        target: String?, body: Data, origin: Origin, requestID: String = UUID().uuidString.lowercased(),
+        target: String?, body: Data, origin: Origin, requestID: String = RandomUUID.make(),
         establish: () throws -> Caller
     ) async -> Dispatcher.Reply {
         let started = ContinuousClock.now
-        let eventID = UUID().uuidString.lowercased()
+        let eventID = RandomUUID.make()
         let reply: Dispatcher.Reply
         var caller: Caller?
         do {

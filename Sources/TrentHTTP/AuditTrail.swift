@@ -38,7 +38,7 @@ public final class AuditTrail: Sendable {
         public var responseBody: Data
         public var error: KMSError?
         public var requestID: String
-        public var eventID: String = UUID().uuidString.lowercased()
+        public var eventID: String = RandomUUID.make()
     }
 
     public func record(_ event: Event) {

@@ -22,7 +22,7 @@ public enum TrentRouter {
         let router = Router(context: TrentRequestContext.self)
         let gateway = APIGateway(dispatcher: dispatcher, audit: audit)
         router.post("/") { request, context -> Response in
-            let requestID = UUID().uuidString.lowercased()
+            let requestID = RandomUUID.make()
             let target = request.headers[amzTarget]
             let origin = APIGateway.Origin(
                 sourceIP: context.remoteIP, userAgent: request.headers[.userAgent],
@@ -56,7 +56,7 @@ public enum TrentRouter {
         // Liveness: the process answers.
         router.get("/health") { _, _ -> Response in
             Response(
-                status: .ok, headers: [.contentType: "application/json", requestIDHeader: UUID().uuidString.lowercased()],
+                status: .ok, headers: [.contentType: "application/json", requestIDHeader: RandomUUID.make()],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
         // Prometheus scrape endpoint (request counts and durations by operation; no key material, no identifiers).
@@ -78,7 +78,7 @@ public enum TrentRouter {
             }
             return Response(
                 status: ready ? .ok : .serviceUnavailable,
-                headers: [.contentType: "application/json", requestIDHeader: UUID().uuidString.lowercased()],
+                headers: [.contentType: "application/json", requestIDHeader: RandomUUID.make()],
                 body: ResponseBody(
                     byteBuffer: ByteBuffer(string: ready ? #"{"status":"ready"}"# : #"{"status":"storage unreachable"}"#)))
         }

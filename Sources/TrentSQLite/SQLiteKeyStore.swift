@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import TrentCore
 
 /// The embedded default store: one SQLite file in WAL mode with `synchronous=FULL`, so a commit that returned
@@ -186,6 +187,33 @@ public final class SQLiteKeyStore: KeyStore {
         }
     }
 
+    public func keyPage(in scope: Scope, after: KeyID?, limit: Int, liveAt now: Date) async throws -> [KeyID] {
+        try await pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT key_id FROM keys
+                    WHERE account = ? AND region = ? AND key_id > ?
+                        AND NOT (key_state = 'PendingDeletion' AND deletion_date IS NOT NULL AND deletion_date <= ?)
+                    ORDER BY key_id LIMIT ?
+                    """,
+                arguments: [
+                    scope.account.rawValue, scope.region.rawValue, after?.rawValue ?? "", now.timeIntervalSince1970, limit,
+                ]
+            ).compactMap(KeyID.init)
+        }
+    }
+
+    public func aliases(of key: KeyIdentity) async throws -> [AliasRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM aliases WHERE account = ? AND region = ? AND target_key_id = ? ORDER BY name",
+                arguments: Self.key(key)
+            ).compactMap { Self.alias(from: $0, scope: key.scope) }
+        }
+    }
+
     public func aliases(in scope: Scope) async throws -> [AliasRecord] {
         try await pool.read { db in
             try Row.fetchAll(
@@ -302,12 +330,65 @@ public final class SQLiteKeyStore: KeyStore {
 
     // MARK: Writes
 
+    /// Change sets waiting for the writer, and whether it is running.
+    private struct Queue {
+        var pending: [(changes: ChangeSet, done: CheckedContinuation<Void, any Error>)] = []
+        var writing = false
+    }
+    private let queue = Mutex(Queue())
+    /// At most this many change sets share one transaction.
+    static let groupLimit = 256
+
+    /// Group commit: change sets that arrive while a transaction is being written and synced wait, then go
+    /// together in the next transaction, each in its own savepoint (a conflict rolls back that one only). Each
+    /// caller is answered once the transaction holding its change is on disk, so one fsync serves many writes.
     public func commit(_ changes: ChangeSet) async throws {
-        do {
-            try await pool.write { db in try Self.apply(changes, db) }
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            // A uniqueness or foreign-key rule broke: someone else changed what we decided on.
-            throw StoreError.conflict
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            let start = queue.withLock { q in
+                q.pending.append((changes, done))
+                if q.writing { return false }
+                q.writing = true
+                return true
+            }
+            if start { Task { await self.drain() } }
+        }
+    }
+
+    private func drain() async {
+        while true {
+            let batch = queue.withLock { q in
+                let batch = Array(q.pending.prefix(Self.groupLimit))
+                q.pending.removeFirst(batch.count)
+                if batch.isEmpty { q.writing = false }
+                return batch
+            }
+            if batch.isEmpty { return }
+            var outcomes = [(any Error)?](repeating: nil, count: batch.count)
+            do {
+                outcomes = try await pool.write { db in
+                    var outcomes = [(any Error)?](repeating: nil, count: batch.count)
+                    for (index, item) in batch.enumerated() {
+                        do {
+                            try db.inSavepoint {
+                                try Self.apply(item.changes, db)
+                                return .commit
+                            }
+                        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                            // A uniqueness or foreign-key rule broke: someone else changed what we decided on.
+                            outcomes[index] = StoreError.conflict
+                        } catch let error as StoreError {
+                            outcomes[index] = error
+                        }
+                    }
+                    return outcomes
+                }
+            } catch {
+                // The transaction itself failed (disk full, I/O error): nobody's change is committed.
+                outcomes = batch.map { _ in StoreError.unavailable("\(error)") }
+            }
+            for (item, outcome) in zip(batch, outcomes) {
+                if let outcome { item.done.resume(throwing: outcome) } else { item.done.resume() }
+            }
         }
     }
 

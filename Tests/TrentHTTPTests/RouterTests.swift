@@ -143,6 +143,10 @@ final class UnreachableStore: KeyStore {
     func aliasPage(in scope: Scope, after: AliasName?, limit: Int, liveAt now: Date) async throws -> [AliasRecord] {
         throw StoreError.unavailable("down")
     }
+    func keyPage(in scope: Scope, after: KeyID?, limit: Int, liveAt now: Date) async throws -> [KeyID] {
+        throw StoreError.unavailable("down")
+    }
+    func aliases(of key: KeyIdentity) async throws -> [AliasRecord] { throw StoreError.unavailable("down") }
     func keysPendingDeletion(before date: Date) async throws -> [KeyRecord] { throw StoreError.unavailable("down") }
     func keysDueForRotation(before date: Date) async throws -> [KeyRecord] { throw StoreError.unavailable("down") }
     func keysWithExpiringMaterial(before date: Date) async throws -> [KeyRecord] { throw StoreError.unavailable("down") }

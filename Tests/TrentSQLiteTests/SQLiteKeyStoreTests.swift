@@ -34,6 +34,44 @@ import TrentCore
         #expect(pragmas.synchronous == 2)  // FULL
     }
 
+    @Test func concurrentCommitsShareTransactionsYetEachKeepsItsOwnOutcome() async throws {
+        let store = try SQLiteKeyStore(directory: directory)
+        let target = key()
+        try await store.commit(.key(.put(target, expectedRevision: nil)))
+        // 200 new keys, and 50 attempts to create one alias name: every key lands, exactly one alias create wins,
+        // and the losers' conflicts do not undo the keys that shared their transaction.
+        let outcomes = await withTaskGroup(of: (kind: Int, ok: Bool).self) { group in
+            for _ in 0..<200 {
+                group.addTask {
+                    do {
+                        try await store.commit(.key(.put(key(), expectedRevision: nil)))
+                        return (0, true)
+                    } catch { return (0, false) }
+                }
+            }
+            for _ in 0..<50 {
+                group.addTask {
+                    let alias = AliasRecord(
+                        scope: scope, name: AliasName("alias/contended")!, targetKeyID: target.identity.id,
+                        creationDate: Date(), lastUpdatedDate: Date())
+                    do {
+                        try await store.commit(.alias(.create(alias)))
+                        return (1, true)
+                    } catch {
+                        #expect(error as? StoreError == .conflict)
+                        return (1, false)
+                    }
+                }
+            }
+            return await group.reduce(into: [(kind: Int, ok: Bool)]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0.kind == 0 && $0.ok }.count == 200)
+        #expect(outcomes.filter { $0.kind == 1 && $0.ok }.count == 1)
+        let reopened = try SQLiteKeyStore(directory: directory)
+        #expect(try await reopened.keys(in: scope).count == 201)
+        #expect(try await reopened.aliases(in: scope).map(\.name.rawValue) == ["alias/contended"])
+    }
+
     @Test func whatWasCommittedSurvivesReopening() async throws {
         var record = key()
         let alias = AliasRecord(
@@ -202,5 +240,44 @@ extension SQLiteKeyStoreTests {
             cursor = page.last?.name
         }
         #expect(names.count == 24 && !names.contains("alias/a-03") && names == names.sorted())
+    }
+
+    /// Key pages and a key's aliases, the same in the in-memory store and in SQLite: in id and name order, without
+    /// keys past their deletion date, whatever the page size, and the index follows deletions.
+    @Test(arguments: ["memory", "sqlite"]) func keyPagesAndAKeysAliasesComeInOrder(_ kind: String) async throws {
+        let store: any KeyStore = kind == "memory" ? InMemoryKeyStore() : try SQLiteKeyStore(directory: directory)
+        var records = (0..<30).map { _ in key() }
+        records[7].state = .pendingDeletion
+        records[7].deletionDate = Date(timeIntervalSince1970: 1_800_000_000)
+        var changes = ChangeSet(keys: records.map { .put($0, expectedRevision: nil) })
+        for name in ["alias/c", "alias/a", "alias/b"] {
+            changes.aliases.append(
+                .create(
+                    AliasRecord(
+                        scope: scope, name: AliasName(name)!, targetKeyID: records[0].identity.id, creationDate: Date(),
+                        lastUpdatedDate: Date())))
+        }
+        try await store.commit(changes)
+        let later = Date(timeIntervalSince1970: 1_900_000_000)
+        var ids: [KeyID] = []
+        var cursor: KeyID?
+        while true {
+            let page = try await store.keyPage(in: scope, after: cursor, limit: 7, liveAt: later)
+            ids += page
+            guard page.count == 7 else { break }
+            cursor = page.last
+        }
+        let expected = records.enumerated().filter { $0.offset != 7 }.map(\.element.identity.id).sorted()
+        #expect(ids == expected)
+        #expect(try await store.keyPage(in: scope, after: nil, limit: 100, liveAt: Date(timeIntervalSince1970: 0)).count == 30)
+        #expect(try await store.aliases(of: records[0].identity).map(\.name.rawValue) == ["alias/a", "alias/b", "alias/c"])
+        #expect(try await store.aliases(of: records[1].identity).isEmpty)
+        // Deleting the key takes it out of the index and its aliases with it.
+        try await store.commit(.key(.delete(records[0].identity, expectedRevision: 1)))
+        #expect(
+            try await store.keyPage(in: scope, after: nil, limit: 100, liveAt: later)
+                == expected.filter { $0 != records[0].identity.id })
+        #expect(try await store.aliases(of: records[0].identity).isEmpty)
+        #expect(try await store.aliasPage(in: scope, after: nil, limit: 100, liveAt: later).isEmpty)
     }
 }

@@ -55,7 +55,7 @@ public struct KeyID: Hashable, Sendable, Codable, CustomStringConvertible, Compa
         }
         rawValue = value
     }
-    public static func random() -> KeyID { KeyID(UUID().uuidString.lowercased())! }
+    public static func random() -> KeyID { KeyID(RandomUUID.make())! }
     /// Multi-Region keys' ids start with `mrk-`.
     public var isMultiRegion: Bool { rawValue.hasPrefix("mrk-") }
     private static func isLowerHex(_ c: UInt8) -> Bool { (c >= 48 && c <= 57) || (c >= 97 && c <= 102) }

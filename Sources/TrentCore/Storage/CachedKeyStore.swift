@@ -82,6 +82,10 @@ public final class CachedKeyStore: KeyStore {
     public func aliasPage(in scope: Scope, after: AliasName?, limit: Int, liveAt now: Date) async throws -> [AliasRecord] {
         try await base.aliasPage(in: scope, after: after, limit: limit, liveAt: now)
     }
+    public func keyPage(in scope: Scope, after: KeyID?, limit: Int, liveAt now: Date) async throws -> [KeyID] {
+        try await base.keyPage(in: scope, after: after, limit: limit, liveAt: now)
+    }
+    public func aliases(of key: KeyIdentity) async throws -> [AliasRecord] { try await base.aliases(of: key) }
     public func keysPendingDeletion(before date: Date) async throws -> [KeyRecord] {
         try await base.keysPendingDeletion(before: date)
     }

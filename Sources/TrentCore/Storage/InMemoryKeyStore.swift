@@ -26,13 +26,34 @@ public final class InMemoryKeyStore: KeyStore {
 
     public func aliasPage(in scope: Scope, after: AliasName?, limit: Int, liveAt now: Date) async throws -> [AliasRecord] {
         state.withLock { s in
-            let sorted = (s.aliases[scope] ?? [:]).values.filter { alias in
-                guard after.map({ alias.name > $0 }) ?? true else { return false }
-                guard let key = s.keys[KeyIdentity(scope: scope, id: alias.targetKeyID)] else { return false }
-                return !key.isDeleted(at: now)
-            }.sorted { $0.name < $1.name }
-            return Array(sorted.prefix(limit))
+            var page: [AliasRecord] = []
+            for name in s.aliasOrder[scope]?.suffix(after: after) ?? [] {
+                guard page.count < limit else { break }
+                guard let alias = s.aliases[scope]?[name],
+                    let key = s.keys[KeyIdentity(scope: scope, id: alias.targetKeyID)], !key.isDeleted(at: now)
+                else { continue }
+                page.append(alias)
+            }
+            return page
         }
+    }
+
+    public func keyPage(in scope: Scope, after: KeyID?, limit: Int, liveAt now: Date) async throws -> [KeyID] {
+        state.withLock { s in
+            var page: [KeyID] = []
+            for id in s.keyOrder[scope]?.suffix(after: after) ?? [] {
+                guard page.count < limit else { break }
+                guard let key = s.keys[KeyIdentity(scope: scope, id: id)], !key.isDeleted(at: now) else { continue }
+                page.append(id)
+            }
+            return page
+        }
+    }
+
+    public func aliases(of key: KeyIdentity) async throws -> [AliasRecord] {
+        // Aliases per key are few (AWS allows 50 per key), and are found here by a pass over the scope's.
+        state.withLock { s in (s.aliases[key.scope] ?? [:]).values.filter { $0.targetKeyID == key.id } }
+            .sorted { $0.name < $1.name }
     }
 
     public func keysPendingDeletion(before date: Date) async throws -> [KeyRecord] {

@@ -59,6 +59,11 @@ public protocol KeyStore: Sendable {
     /// One page of a scope's aliases, in name order after `after`: at most `limit` aliases whose key has not passed
     /// its deletion date at `now` (such aliases are gone with their key), read from an index, not by scanning.
     func aliasPage(in scope: Scope, after: AliasName?, limit: Int, liveAt now: Date) async throws -> [AliasRecord]
+    /// One page of a scope's key ids, in id order after `after`: at most `limit` keys that have not passed their
+    /// deletion date at `now`, read from an index, not by scanning.
+    func keyPage(in scope: Scope, after: KeyID?, limit: Int, liveAt now: Date) async throws -> [KeyID]
+    /// The aliases that point at one key, in name order (from an index on the target).
+    func aliases(of key: KeyIdentity) async throws -> [AliasRecord]
     /// Keys pending deletion whose date is at or before `date`, in every scope.
     func keysPendingDeletion(before date: Date) async throws -> [KeyRecord]
     /// Keys with automatic rotation due at or before `date`, in every scope.

@@ -27,7 +27,7 @@ enum ListAliases: KMSOperation {
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
         if let raw = request.KeyId {
             let key = try await call.resolveKey(raw, for: action)
-            let entries = try await call.store.aliases(in: call.scope).filter { $0.targetKeyID == key.identity.id }.map(entry)
+            let entries = try await call.store.aliases(of: key.identity).map(entry)
             let page = try Page.of(entries, limit: request.Limit, defaultLimit: 50, maxLimit: 100, marker: request.Marker) {
                 $0.AliasName
             }

@@ -49,7 +49,7 @@ public struct Call: Sendable {
     let usedKeys = UsedKeys()
 
     public init(
-        kms: KMS, caller: Caller, requestID: String, eventID: String = UUID().uuidString.lowercased(),
+        kms: KMS, caller: Caller, requestID: String, eventID: String = RandomUUID.make(),
         input: JSONValue = .object([:])
     ) {
         self.kms = kms

@@ -22,13 +22,13 @@ public struct Dispatcher: Sendable {
     /// `target` is the whole X-Amz-Target header value, `TrentService.Encrypt`.
     /// `eventID`: the id of the request's audit record, which GetKeyLastUsage reports.
     public func handle(
-        target: String?, body: Data, caller: Caller, requestID: String, eventID: String = UUID().uuidString.lowercased()
+        target: String?, body: Data, caller: Caller, requestID: String, eventID: String = RandomUUID.make()
     ) async -> Reply {
         do {
             let name = try operationName(target)
             let input: JSONValue
             do {
-                input = body.isEmpty ? .object([:]) : try Wire.decoder.decode(JSONValue.self, from: body)
+                input = body.isEmpty ? .object([:]) : try JSONParser.parse(body)
             } catch {
                 throw KMSError(.serialization, "Start of structure or map found where not expected.")
             }
@@ -41,7 +41,7 @@ public struct Dispatcher: Sendable {
             if let action, action.isKeyless {
                 try await call.authorizeKeyless(action)
             }
-            let data = try await operation.invoke(body: body, input: input, call: call)
+            let data = try await operation.invoke(input: input, call: call)
             if let action, action.tracksLastUsage {
                 kms.noteUsage(
                     of: call.usedKeys.all,
@@ -76,7 +76,7 @@ public struct Dispatcher: Sendable {
             let __type: String
             let message: String
         }
-        let data = (try? JSONEncoder().encode(Body(__type: error.code.rawValue, message: error.message))) ?? Data()
+        let data = (try? JSONWriter.encode(Body(__type: error.code.rawValue, message: error.message))) ?? Data()
         return Reply(status: error.code.httpStatus, body: data, error: error)
     }
 }

@@ -14,10 +14,12 @@ protocol KMSOperation: Sendable {
 struct NoResponse: Codable, Sendable {}
 
 extension KMSOperation {
-    static func invoke(body: Data, input: JSONValue, call: Call) async throws -> Data {
+    /// Decodes the typed request from the body as parsed once (and already validated against the model),
+    /// performs the operation and writes the response.
+    static func invoke(input: JSONValue, call: Call) async throws -> Data {
         let request: Request
         do {
-            request = try Wire.decoder.decode(Request.self, from: body.isEmpty ? Data("{}".utf8) : body)
+            request = try JSONValueDecoder.decode(Request.self, from: input)
         } catch {
             throw KMSError(.serialization, "The request body could not be read as \(action.rawValue)Request.")
         }
@@ -26,7 +28,7 @@ extension KMSOperation {
             do {
                 let response = try await perform(request, call)
                 if response is NoResponse { return Data() }
-                return try Wire.encoder.encode(response)
+                return try JSONWriter.encode(response)
             } catch StoreError.conflict where attempt < 8 {
                 // Someone else committed between our read and our commit: read again and decide again.
                 attempt += 1
@@ -34,20 +36,4 @@ extension KMSOperation {
             }
         }
     }
-}
-
-enum Wire {
-    static let decoder: JSONDecoder = {
-        let d = JSONDecoder()
-        d.dateDecodingStrategy = .secondsSince1970
-        return d
-    }()
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.dateEncodingStrategy = .secondsSince1970
-        // Base64 blobs are full of slashes: written as they are (valid JSON, as AWS writes them) instead of `\/`,
-        // the response is smaller and the encoder's string escaping, a tenth of an Encrypt's time, does less.
-        e.outputFormatting = [.withoutEscapingSlashes]
-        return e
-    }()
 }

@@ -20,12 +20,22 @@ enum ListKeys: KMSOperation {
     }
 
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
-        let keys = try await call.store.keys(in: call.scope).filter { !$0.isDeleted(at: call.now) }
-        let page = try Page.of(keys, limit: request.Limit, defaultLimit: 100, maxLimit: 1000, marker: request.Marker) {
-            $0.identity.id.rawValue
+        // One more than the page from the store's index tells whether another page follows.
+        let size = min(request.Limit ?? 100, 1000)
+        var after: KeyID?
+        if let marker = request.Marker {
+            guard let decoded = PageMarker.decode(marker), let id = KeyID(decoded) else {
+                throw KMSError(.invalidMarker, "Invalid marker: \(marker)")
+            }
+            after = id
         }
+        let ids = try await call.store.keyPage(in: call.scope, after: after, limit: size + 1, liveAt: call.now)
+        let items = ids.prefix(size)
+        let truncated = ids.count > size
         return Response(
-            Keys: page.items.map { Entry(KeyId: $0.identity.id.rawValue, KeyArn: $0.arn.description) },
-            NextMarker: page.nextMarker, Truncated: page.nextMarker != nil)
+            Keys: items.map {
+                Entry(KeyId: $0.rawValue, KeyArn: KeyARN(identity: KeyIdentity(scope: call.scope, id: $0)).description)
+            },
+            NextMarker: truncated ? items.last.map { PageMarker.encode($0.rawValue) } : nil, Truncated: truncated)
     }
 }
