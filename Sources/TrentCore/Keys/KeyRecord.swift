@@ -135,3 +135,14 @@ public struct KeyRecord: Sendable, Hashable {
         state == .pendingDeletion && (deletionDate.map { $0 <= now } ?? false)
     }
 }
+
+extension KeyRecord {
+    /// About how many bytes the record holds in memory, for the caches' byte bounds.
+    public var estimatedSize: Int {
+        var size = 512 + description.utf8.count + policy.utf8.count
+        for material in materials { size += 160 + material.sealed.count }
+        for tag in tags { size += 64 + tag.key.utf8.count + tag.value.utf8.count }
+        size += grants.count * 512
+        return size
+    }
+}

@@ -5,9 +5,14 @@ import Synchronization
 /// GenerateDataKey, Sign and Verify on an unchanged key touch no database. Every commit through this store
 /// invalidates what it touched; `invalidateAll` serves changes made by other nodes.
 public final class CachedKeyStore: KeyStore {
+    private struct ScopedAlias: Hashable, Sendable {
+        var scope: Scope
+        var name: AliasName
+    }
+
     private struct Cache {
-        var keys: [KeyIdentity: KeyRecord] = [:]
-        var aliases: [Scope: [AliasName: AliasRecord]] = [:]
+        var keys: LRUCache<KeyIdentity, KeyRecord>
+        var aliases: LRUCache<ScopedAlias, AliasRecord>
         var generation: UInt64 = 0
         /// What each recent generation changed (oldest first), for readers that refresh only what changed.
         var journal: [(generation: UInt64, change: Change)] = []
@@ -24,36 +29,45 @@ public final class CachedKeyStore: KeyStore {
     static let journalLimit = 4096
 
     public let base: any KeyStore
-    private let cache = Mutex(Cache())
-    private let limit: Int
+    private let cache: Mutex<Cache>
 
-    public init(_ base: any KeyStore, limit: Int = 100_000) {
+    /// Holds at most `maxKeys` key records and `maxAliases` aliases, and about `maxBytes` of key records,
+    /// evicting the least recently used first.
+    public init(_ base: any KeyStore, maxKeys: Int = 20_000, maxBytes: Int = 24 << 20, maxAliases: Int = 20_000) {
         self.base = base
-        self.limit = limit
+        cache = Mutex(
+            Cache(
+                keys: LRUCache(maxEntries: maxKeys, maxCost: maxBytes),
+                aliases: LRUCache(maxEntries: maxAliases, maxCost: maxAliases * 256)))
+    }
+
+    /// Entries held and evicted so far (for metrics and tests).
+    public var occupancy: (keys: Int, keyBytes: Int, aliases: Int, evictions: Int) {
+        cache.withLock { ($0.keys.count, $0.keys.totalCost, $0.aliases.count, $0.keys.evictions + $0.aliases.evictions) }
     }
 
     public func key(_ identity: KeyIdentity) async throws -> KeyRecord? {
-        let (hit, generation) = cache.withLock { ($0.keys[identity], $0.generation) }
+        let (hit, generation) = cache.withLock { ($0.keys.get(identity), $0.generation) }
         if let hit { return hit }
         let record = try await base.key(identity)
         if let record {
             cache.withLock { c in
                 guard c.generation == generation else { return }
-                if c.keys.count >= limit { c.keys.removeAll(keepingCapacity: true) }
-                c.keys[identity] = record
+                c.keys.set(identity, record, cost: record.estimatedSize)
             }
         }
         return record
     }
 
     public func alias(_ name: AliasName, in scope: Scope) async throws -> AliasRecord? {
-        let (hit, generation) = cache.withLock { ($0.aliases[scope]?[name], $0.generation) }
+        let slot = ScopedAlias(scope: scope, name: name)
+        let (hit, generation) = cache.withLock { ($0.aliases.get(slot), $0.generation) }
         if let hit { return hit }
         let record = try await base.alias(name, in: scope)
         if let record {
             cache.withLock { c in
                 guard c.generation == generation else { return }
-                c.aliases[scope, default: [:]][name] = record
+                c.aliases.set(slot, record, cost: 256)
             }
         }
         return record
@@ -132,15 +146,15 @@ public final class CachedKeyStore: KeyStore {
                 c.journal.removeFirst(c.journal.count / 2)
                 c.journalStart = c.journal.first.map { $0.generation - 1 } ?? c.generation
             }
-            for identity in changes.touchedKeys {
-                c.keys[identity] = nil
+            for identity in changes.touchedKeys { c.keys.remove(identity) }
+            for case .delete(let identity, _) in changes.keys {
                 // Deleting a key deletes its aliases too.
-                c.aliases[identity.scope] = nil
+                c.aliases.removeAll { $0.scope == identity.scope }
             }
             for change in changes.aliases {
                 switch change {
-                case .create(let a), .update(let a, _): c.aliases[a.scope]?[a.name] = nil
-                case .delete(let scope, let name, _): c.aliases[scope]?[name] = nil
+                case .create(let a), .update(let a, _): c.aliases.remove(ScopedAlias(scope: a.scope, name: a.name))
+                case .delete(let scope, let name, _): c.aliases.remove(ScopedAlias(scope: scope, name: name))
                 }
             }
         }

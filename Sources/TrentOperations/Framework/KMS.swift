@@ -10,9 +10,11 @@ public final class KMS: Sendable {
     public let sealer: RootKeySealer
     public let clock: TrentClock
     public let logger: Logger
-    private let unsealed = Mutex<[String: SecretBytes]>([:])
-    private let parsedKeys = Mutex<[String: AsymmetricPrivateKey]>([:])
-    private let parsedPolicies = Mutex<[String: PolicyDocument]>([:])
+    /// Bounded by entries and bytes, least recently used out first: with more keys in use than fit, a key's
+    /// material is unsealed (or its private key parsed) again on its next use, never lost.
+    private let unsealed = Mutex(LRUCache<String, SecretBytes>(maxEntries: 20_000, maxCost: 4 << 20))
+    private let parsedKeys = Mutex(LRUCache<String, AsymmetricPrivateKey>(maxEntries: 10_000, maxCost: 12 << 20))
+    private let parsedPolicies = Mutex(LRUCache<String, PolicyDocument>(maxEntries: 2_000, maxCost: 8 << 20))
     /// Each key's latest use since the last flush to storage (GetKeyLastUsage), off the hot path's storage.
     private let pendingUsage = Mutex<[KeyIdentity: KeyLastUsage]>([:])
 
@@ -40,13 +42,10 @@ public final class KMS: Sendable {
 
     /// The clear material of a version, unsealed once and then served from memory (never logged, never stored).
     func material(_ material: SealedMaterial, of identity: KeyIdentity) throws(KMSError) -> SecretBytes {
-        if let hit = unsealed.withLock({ $0[material.materialID] }) { return hit }
+        if let hit = unsealed.withLock({ $0.get(material.materialID) }) { return hit }
         do {
             let clear = try sealer.open(material.sealed, boundTo: Self.sealingIdentity(identity, materialID: material.materialID))
-            unsealed.withLock { cache in
-                if cache.count > 100_000 { cache.removeAll() }
-                cache[material.materialID] = clear
-            }
+            unsealed.withLock { $0.set(material.materialID, clear, cost: 96 + clear.count) }
             return clear
         } catch {
             logger.error("key material of \(identity) does not open under the root key")
@@ -57,7 +56,7 @@ public final class KMS: Sendable {
     /// The parsed private key of an asymmetric material version, parsed once and then served from memory.
     func privateKey(_ material: SealedMaterial, of identity: KeyIdentity, type: AsymmetricKeyType) throws -> AsymmetricPrivateKey
     {
-        if let hit = parsedKeys.withLock({ $0[material.materialID] }) { return hit }
+        if let hit = parsedKeys.withLock({ $0.get(material.materialID) }) { return hit }
         let clear = try self.material(material, of: identity)
         let key: AsymmetricPrivateKey
         do {
@@ -66,22 +65,17 @@ public final class KMS: Sendable {
             logger.error("stored private key of \(identity) does not parse")
             throw KMSError.internalError()
         }
-        parsedKeys.withLock { cache in
-            if cache.count > 10_000 { cache.removeAll() }
-            cache[material.materialID] = key
-        }
+        // The parsed form (OpenSSL or swift-crypto objects) is a few times the encoded key's size.
+        parsedKeys.withLock { $0.set(material.materialID, key, cost: 512 + 4 * clear.count) }
         return key
     }
 
     /// A stored policy document, parsed once per distinct text.
     func policy(_ text: String, requirePrincipal: Bool) throws(KMSError) -> PolicyDocument {
         let cacheKey = (requirePrincipal ? "k:" : "i:") + text
-        if let hit = parsedPolicies.withLock({ $0[cacheKey] }) { return hit }
+        if let hit = parsedPolicies.withLock({ $0.get(cacheKey) }) { return hit }
         let parsed = try PolicyDocument(parsing: text, requirePrincipal: requirePrincipal)
-        parsedPolicies.withLock { cache in
-            if cache.count > 10_000 { cache.removeAll() }
-            cache[cacheKey] = parsed
-        }
+        parsedPolicies.withLock { $0.set(cacheKey, parsed, cost: 1024 + 4 * text.utf8.count) }
         return parsed
     }
 
@@ -94,8 +88,8 @@ public final class KMS: Sendable {
 
     /// Forgets unsealed material (after a key is deleted, or on reset).
     func forgetMaterial(_ ids: [String]) {
-        unsealed.withLock { cache in for id in ids { cache[id] = nil } }
-        parsedKeys.withLock { cache in for id in ids { cache[id] = nil } }
+        unsealed.withLock { cache in for id in ids { cache.remove(id) } }
+        parsedKeys.withLock { cache in for id in ids { cache.remove(id) } }
     }
 
     // MARK: Key usage
