@@ -1,5 +1,5 @@
 # Shared by the benchmark scripts (sourced, not run): a release binary and a server started on a free port.
-# After `start_trent [serve options…]`: ENDPOINT (http://127.0.0.1:PORT), SERVER (its pid), WORK (a scratch folder
+# After `start_trent [serve options…]` (in memory unless they name a --data-dir): ENDPOINT (http://127.0.0.1:PORT), SERVER (its pid), WORK (a scratch folder
 # removed at exit, with the server's log in WORK/server.log).
 
 build_release() {
@@ -10,7 +10,9 @@ build_release() {
 start_trent() {
     WORK="${WORK:-$(mktemp -d)}"
     trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
-    "$BIN" serve --in-memory --port 0 --log-level warning "$@" >"$WORK/server.log" 2>&1 &
+    local store=(--in-memory)
+    [[ " $* " == *" --data-dir "* ]] && store=()
+    "$BIN" serve "${store[@]}" --port 0 --log-level warning "$@" >"$WORK/server.log" 2>&1 &
     SERVER=$!
     ENDPOINT=""
     for _ in $(seq 100); do

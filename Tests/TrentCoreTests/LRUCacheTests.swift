@@ -47,3 +47,30 @@ struct LRUCacheTests {
         #expect(small.occupancy.keys == 3)
     }
 }
+
+struct SortedIndexTests {
+    /// Against a sorted array, through inserts, duplicates, removals and chunk splits, pages from any point.
+    @Test func matchesASortedArrayThroughChunkSplits() {
+        var index = SortedIndex<Int>()
+        var reference = Set<Int>()
+        var generator = SystemRandomNumberGenerator()
+        for step in 0..<5000 {
+            let value = Int.random(in: 0..<3000, using: &generator)
+            if step % 3 == 2 {
+                index.remove(value)
+                reference.remove(value)
+            } else {
+                index.insert(value)
+                reference.insert(value)
+            }
+        }
+        let sorted = reference.sorted()
+        #expect(Array(index.suffix(after: nil)) == sorted)
+        #expect(index.count == sorted.count)
+        for after in [-1, 0, 1, 1499, 2999, 3000, Int.random(in: 0..<3000)] {
+            #expect(Array(index.suffix(after: after)) == sorted.filter { $0 > after })
+        }
+        for value in sorted { index.remove(value) }
+        #expect(Array(index.suffix(after: nil)).isEmpty)
+    }
+}

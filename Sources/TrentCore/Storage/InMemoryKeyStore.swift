@@ -27,7 +27,8 @@ public final class InMemoryKeyStore: KeyStore {
     public func aliasPage(in scope: Scope, after: AliasName?, limit: Int, liveAt now: Date) async throws -> [AliasRecord] {
         state.withLock { s in
             var page: [AliasRecord] = []
-            for name in s.aliasOrder[scope]?.suffix(after: after) ?? [] {
+            guard let order = s.aliasOrder[scope] else { return page }
+            for name in order.suffix(after: after) {
                 guard page.count < limit else { break }
                 guard let alias = s.aliases[scope]?[name],
                     let key = s.keys[KeyIdentity(scope: scope, id: alias.targetKeyID)], !key.isDeleted(at: now)
@@ -41,7 +42,8 @@ public final class InMemoryKeyStore: KeyStore {
     public func keyPage(in scope: Scope, after: KeyID?, limit: Int, liveAt now: Date) async throws -> [KeyID] {
         state.withLock { s in
             var page: [KeyID] = []
-            for id in s.keyOrder[scope]?.suffix(after: after) ?? [] {
+            guard let order = s.keyOrder[scope] else { return page }
+            for id in order.suffix(after: after) {
                 guard page.count < limit else { break }
                 guard let key = s.keys[KeyIdentity(scope: scope, id: id)], !key.isDeleted(at: now) else { continue }
                 page.append(id)
