@@ -21,7 +21,10 @@ public final class SQLiteKeyStore: KeyStore {
         pool = try DatabasePool(path: directory.appendingPathComponent("trent.sqlite").path, configuration: config)
         // GRDB sets synchronous=NORMAL when it enables WAL; a KMS acknowledges a write only once it is durable,
         // so the one writer connection is switched to FULL (fsync of the WAL at every commit).
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
+        }
         try Self.migrator.migrate(pool)
     }
 
@@ -149,7 +152,7 @@ public final class SQLiteKeyStore: KeyStore {
     public func keys(in scope: Scope) async throws -> [KeyRecord] {
         try await pool.read { db in
             let ids = try String.fetchAll(
-                db, sql: "SELECT key_id FROM keys WHERE account = ? AND region = ? ORDER BY key_id",
+                db.cachedStatement(sql: "SELECT key_id FROM keys WHERE account = ? AND region = ? ORDER BY key_id"),
                 arguments: [scope.account.rawValue, scope.region.rawValue])
             return try ids.compactMap { raw in
                 guard let id = KeyID(raw) else { return nil }
@@ -161,7 +164,7 @@ public final class SQLiteKeyStore: KeyStore {
     public func alias(_ name: AliasName, in scope: Scope) async throws -> AliasRecord? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM aliases WHERE account = ? AND region = ? AND name = ?",
+                db.cachedStatement(sql: "SELECT * FROM aliases WHERE account = ? AND region = ? AND name = ?"),
                 arguments: [scope.account.rawValue, scope.region.rawValue, name.rawValue]
             ).flatMap { Self.alias(from: $0, scope: scope) }
         }
@@ -172,14 +175,14 @@ public final class SQLiteKeyStore: KeyStore {
         // primary key, so a page costs its size, however many aliases the scope has.
         try await pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT a.* FROM aliases a JOIN keys k
-                        ON k.account = a.account AND k.region = a.region AND k.key_id = a.target_key_id
-                    WHERE a.account = ? AND a.region = ? AND a.name > ?
-                        AND NOT (k.key_state = 'PendingDeletion' AND k.deletion_date IS NOT NULL AND k.deletion_date <= ?)
-                    ORDER BY a.name LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT a.* FROM aliases a JOIN keys k
+                            ON k.account = a.account AND k.region = a.region AND k.key_id = a.target_key_id
+                        WHERE a.account = ? AND a.region = ? AND a.name > ?
+                            AND NOT (k.key_state = 'PendingDeletion' AND k.deletion_date IS NOT NULL AND k.deletion_date <= ?)
+                        ORDER BY a.name LIMIT ?
+                        """),
                 arguments: [
                     scope.account.rawValue, scope.region.rawValue, after?.rawValue ?? "", now.timeIntervalSince1970, limit,
                 ]
@@ -190,13 +193,13 @@ public final class SQLiteKeyStore: KeyStore {
     public func keyPage(in scope: Scope, after: KeyID?, limit: Int, liveAt now: Date) async throws -> [KeyID] {
         try await pool.read { db in
             try String.fetchAll(
-                db,
-                sql: """
-                    SELECT key_id FROM keys
-                    WHERE account = ? AND region = ? AND key_id > ?
-                        AND NOT (key_state = 'PendingDeletion' AND deletion_date IS NOT NULL AND deletion_date <= ?)
-                    ORDER BY key_id LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT key_id FROM keys
+                        WHERE account = ? AND region = ? AND key_id > ?
+                            AND NOT (key_state = 'PendingDeletion' AND deletion_date IS NOT NULL AND deletion_date <= ?)
+                        ORDER BY key_id LIMIT ?
+                        """),
                 arguments: [
                     scope.account.rawValue, scope.region.rawValue, after?.rawValue ?? "", now.timeIntervalSince1970, limit,
                 ]
@@ -207,8 +210,8 @@ public final class SQLiteKeyStore: KeyStore {
     public func aliases(of key: KeyIdentity) async throws -> [AliasRecord] {
         try await pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM aliases WHERE account = ? AND region = ? AND target_key_id = ? ORDER BY name",
+                db.cachedStatement(
+                    sql: "SELECT * FROM aliases WHERE account = ? AND region = ? AND target_key_id = ? ORDER BY name"),
                 arguments: Self.key(key)
             ).compactMap { Self.alias(from: $0, scope: key.scope) }
         }
@@ -217,7 +220,7 @@ public final class SQLiteKeyStore: KeyStore {
     public func aliases(in scope: Scope) async throws -> [AliasRecord] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM aliases WHERE account = ? AND region = ? ORDER BY name",
+                db.cachedStatement(sql: "SELECT * FROM aliases WHERE account = ? AND region = ? ORDER BY name"),
                 arguments: [scope.account.rawValue, scope.region.rawValue]
             ).compactMap { Self.alias(from: $0, scope: scope) }
         }
@@ -281,7 +284,7 @@ public final class SQLiteKeyStore: KeyStore {
                     identity.scope.account.rawValue, identity.scope.region.rawValue, identity.id.rawValue,
                 ]
                 // Only for a key that still exists, and only if this use is later than the stored one.
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO key_last_usage (account, region, key_id, operation, used_at, request_id, event_id)
                         SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM keys WHERE account = ? AND region = ? AND key_id = ?)
@@ -289,7 +292,8 @@ public final class SQLiteKeyStore: KeyStore {
                             operation = excluded.operation, used_at = excluded.used_at,
                             request_id = excluded.request_id, event_id = excluded.event_id
                         WHERE excluded.used_at > key_last_usage.used_at
-                        """,
+                        """
+                ).execute(
                     arguments: StatementArguments(
                         key + [use.operation, use.timestamp.timeIntervalSince1970, use.requestID, use.eventID] + key))
             }
@@ -299,12 +303,11 @@ public final class SQLiteKeyStore: KeyStore {
     public func lastUsage(of identity: KeyIdentity) async throws -> KeyLastUsage? {
         try await pool.read { db in
             try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT operation, used_at, request_id, event_id FROM key_last_usage
-                    WHERE account = ? AND region = ? AND key_id = ?
-                    """,
-                arguments: [identity.scope.account.rawValue, identity.scope.region.rawValue, identity.id.rawValue]
+                db.cachedStatement(
+                    sql: """
+                        SELECT operation, used_at, request_id, event_id FROM key_last_usage
+                        WHERE account = ? AND region = ? AND key_id = ?
+                        """), arguments: [identity.scope.account.rawValue, identity.scope.region.rawValue, identity.id.rawValue]
             ).map { row in
                 KeyLastUsage(
                     operation: row["operation"], timestamp: Date(timeIntervalSince1970: row["used_at"]),
@@ -398,57 +401,60 @@ public final class SQLiteKeyStore: KeyStore {
 
     private static func apply(_ changes: ChangeSet, _ db: Database) throws {
         if let canary = changes.rootKeyCanary {
-            try db.execute(
+            try db.cachedStatement(
                 sql:
-                    "INSERT INTO settings (name, value) VALUES ('root-key-canary', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                arguments: [canary])
+                    "INSERT INTO settings (name, value) VALUES ('root-key-canary', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value"
+            ).execute(arguments: [canary])
         }
         for change in changes.keys {
             switch change {
             case .put(let record, let expected):
                 let args = key(record.identity)
                 let current = try Int.fetchOne(
-                    db, sql: "SELECT revision FROM keys WHERE account = ? AND region = ? AND key_id = ?", arguments: args)
+                    db.cachedStatement(sql: "SELECT revision FROM keys WHERE account = ? AND region = ? AND key_id = ?"),
+                    arguments: args)
                 guard current == expected else { throw StoreError.conflict }
                 try writeKey(db, record, revision: (expected ?? 0) + 1, isNew: expected == nil)
             case .delete(let identity, let expected):
                 let args = key(identity)
                 let current = try Int.fetchOne(
-                    db, sql: "SELECT revision FROM keys WHERE account = ? AND region = ? AND key_id = ?", arguments: args)
+                    db.cachedStatement(sql: "SELECT revision FROM keys WHERE account = ? AND region = ? AND key_id = ?"),
+                    arguments: args)
                 guard current == expected else { throw StoreError.conflict }
                 // Material, tags and aliases go with the key (ON DELETE CASCADE).
-                try db.execute(sql: "DELETE FROM keys WHERE account = ? AND region = ? AND key_id = ?", arguments: args)
+                try db.cachedStatement(sql: "DELETE FROM keys WHERE account = ? AND region = ? AND key_id = ?").execute(
+                    arguments: args)
             }
         }
         for change in changes.aliases {
             switch change {
             case .create(let alias):
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO aliases (account, region, name, target_key_id, creation_date, last_updated_date)
                         VALUES (?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        alias.scope.account.rawValue, alias.scope.region.rawValue, alias.name.rawValue,
-                        alias.targetKeyID.rawValue, alias.creationDate.timeIntervalSince1970,
-                        alias.lastUpdatedDate.timeIntervalSince1970,
-                    ])
+                        """
+                ).execute(arguments: [
+                    alias.scope.account.rawValue, alias.scope.region.rawValue, alias.name.rawValue,
+                    alias.targetKeyID.rawValue, alias.creationDate.timeIntervalSince1970,
+                    alias.lastUpdatedDate.timeIntervalSince1970,
+                ])
             case .update(let alias, let expectedTarget):
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE aliases SET target_key_id = ?, last_updated_date = ?
                         WHERE account = ? AND region = ? AND name = ? AND target_key_id = ?
-                        """,
-                    arguments: [
-                        alias.targetKeyID.rawValue, alias.lastUpdatedDate.timeIntervalSince1970,
-                        alias.scope.account.rawValue, alias.scope.region.rawValue, alias.name.rawValue,
-                        expectedTarget.rawValue,
-                    ])
+                        """
+                ).execute(arguments: [
+                    alias.targetKeyID.rawValue, alias.lastUpdatedDate.timeIntervalSince1970,
+                    alias.scope.account.rawValue, alias.scope.region.rawValue, alias.name.rawValue,
+                    expectedTarget.rawValue,
+                ])
                 guard db.changesCount == 1 else { throw StoreError.conflict }
             case .delete(let scope, let name, let expectedTarget):
-                try db.execute(
-                    sql: "DELETE FROM aliases WHERE account = ? AND region = ? AND name = ? AND target_key_id = ?",
-                    arguments: [scope.account.rawValue, scope.region.rawValue, name.rawValue, expectedTarget.rawValue])
+                try db.cachedStatement(
+                    sql: "DELETE FROM aliases WHERE account = ? AND region = ? AND name = ? AND target_key_id = ?"
+                ).execute(arguments: [scope.account.rawValue, scope.region.rawValue, name.rawValue, expectedTarget.rawValue])
                 guard db.changesCount == 1 else { throw StoreError.conflict }
             }
         }
@@ -468,34 +474,35 @@ public final class SQLiteKeyStore: KeyStore {
             r.replicaRegions.map(\.rawValue).joined(separator: ","),
         ]
         if isNew {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO keys (account, region, key_id, revision, description, key_spec, key_usage, origin,
                         key_manager, key_state, creation_date, deletion_date, pending_window_days, current_version,
                         multi_region, policy, rotation_period_days, next_rotation_date, material_valid_to, import_fingerprint,
                         primary_region, replica_regions)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: StatementArguments(values))
+                    """
+            ).execute(arguments: StatementArguments(values))
         } else {
             // An UPDATE, never a REPLACE: a replace would delete the row and cascade to material and aliases.
             let changed = Array(values.dropFirst(3)) + Array(values.prefix(3))  // SET columns, then the key
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE keys SET revision = ?, description = ?, key_spec = ?, key_usage = ?, origin = ?,
                         key_manager = ?, key_state = ?, creation_date = ?, deletion_date = ?, pending_window_days = ?,
                         current_version = ?, multi_region = ?, policy = ?, rotation_period_days = ?, next_rotation_date = ?,
                         material_valid_to = ?, import_fingerprint = ?, primary_region = ?, replica_regions = ?
                     WHERE account = ? AND region = ? AND key_id = ?
-                    """,
-                arguments: StatementArguments(changed))
+                    """
+            ).execute(arguments: StatementArguments(changed))
         }
         let args = key(r.identity)
         // Material versions are added, never changed; imported material can be deleted as a whole.
         if !isNew {
             let kept = r.materials.map { Int($0.version) }
             if kept.isEmpty {
-                try db.execute(sql: "DELETE FROM key_materials WHERE account = ? AND region = ? AND key_id = ?", arguments: args)
+                try db.cachedStatement(sql: "DELETE FROM key_materials WHERE account = ? AND region = ? AND key_id = ?").execute(
+                    arguments: args)
             } else {
                 try db.execute(
                     sql:
@@ -504,21 +511,24 @@ public final class SQLiteKeyStore: KeyStore {
             }
         }
         for m in r.materials {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO key_materials (account, region, key_id, version, material_id, sealed, created_at,
                         rotation_type)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (account, region, key_id, version) DO UPDATE SET sealed = excluded.sealed
                     WHERE key_materials.sealed != excluded.sealed
-                    """,
+                    """
+            ).execute(
                 arguments: args + [Int(m.version), m.materialID, m.sealed, m.createdAt.timeIntervalSince1970, m.rotationType])
         }
         if !isNew {
-            try db.execute(sql: "DELETE FROM key_tags WHERE account = ? AND region = ? AND key_id = ?", arguments: args)
+            try db.cachedStatement(sql: "DELETE FROM key_tags WHERE account = ? AND region = ? AND key_id = ?").execute(
+                arguments: args)
         }
         if !isNew {
-            try db.execute(sql: "DELETE FROM key_grants WHERE account = ? AND region = ? AND key_id = ?", arguments: args)
+            try db.cachedStatement(sql: "DELETE FROM key_grants WHERE account = ? AND region = ? AND key_id = ?").execute(
+                arguments: args)
         }
         for grant in r.grants {
             let values: [(any DatabaseValueConvertible)?] = [
@@ -526,18 +536,18 @@ public final class SQLiteKeyStore: KeyStore {
                 grant.issuingPrincipal, grant.operations.joined(separator: ","), json(grant.contextSubset),
                 json(grant.contextEquals), grant.creationDate.timeIntervalSince1970,
             ]
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO key_grants (account, region, key_id, grant_id, token, name, grantee_principal,
                         retiring_principal, issuing_principal, operations, context_subset, context_equals, creation_date)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: args + StatementArguments(values))
+                    """
+            ).execute(arguments: args + StatementArguments(values))
         }
         for (position, tag) in r.tags.enumerated() {
-            try db.execute(
-                sql: "INSERT INTO key_tags (account, region, key_id, position, tag_key, tag_value) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: args + [position, tag.key, tag.value])
+            try db.cachedStatement(
+                sql: "INSERT INTO key_tags (account, region, key_id, position, tag_key, tag_value) VALUES (?, ?, ?, ?, ?, ?)"
+            ).execute(arguments: args + [position, tag.key, tag.value])
         }
     }
 
@@ -545,13 +555,14 @@ public final class SQLiteKeyStore: KeyStore {
         let args = key(identity)
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM keys WHERE account = ? AND region = ? AND key_id = ?", arguments: args),
+                db.cachedStatement(sql: "SELECT * FROM keys WHERE account = ? AND region = ? AND key_id = ?"), arguments: args),
             let spec = KeySpec(rawValue: row["key_spec"]), let usage = KeyUsage(rawValue: row["key_usage"]),
             let origin = KeyOrigin(rawValue: row["origin"]), let manager = KeyManager(rawValue: row["key_manager"]),
             let state = KeyState(rawValue: row["key_state"])
         else { return nil }
         let materials = try Row.fetchAll(
-            db, sql: "SELECT * FROM key_materials WHERE account = ? AND region = ? AND key_id = ? ORDER BY version",
+            db.cachedStatement(
+                sql: "SELECT * FROM key_materials WHERE account = ? AND region = ? AND key_id = ? ORDER BY version"),
             arguments: args
         ).map { m in
             SealedMaterial(
@@ -559,11 +570,13 @@ public final class SQLiteKeyStore: KeyStore {
                 createdAt: Date(timeIntervalSince1970: m["created_at"]), rotationType: m["rotation_type"])
         }
         let tags = try Row.fetchAll(
-            db, sql: "SELECT tag_key, tag_value FROM key_tags WHERE account = ? AND region = ? AND key_id = ? ORDER BY position",
+            db.cachedStatement(
+                sql: "SELECT tag_key, tag_value FROM key_tags WHERE account = ? AND region = ? AND key_id = ? ORDER BY position"),
             arguments: args
         ).map { Tag(key: $0["tag_key"], value: $0["tag_value"]) }
         let grants = try Row.fetchAll(
-            db, sql: "SELECT * FROM key_grants WHERE account = ? AND region = ? AND key_id = ? ORDER BY creation_date, grant_id",
+            db.cachedStatement(
+                sql: "SELECT * FROM key_grants WHERE account = ? AND region = ? AND key_id = ? ORDER BY creation_date, grant_id"),
             arguments: args
         ).map { g in
             Grant(
