@@ -28,15 +28,22 @@ public enum JSONWriter {
         var unsupported = false
 
         func write<T: Encodable>(_ value: T) throws {
-            switch value {
-            case let string as String: writeString(string)
-            case let data as Data: writeBase64(data)
-            case let date as Date: try writeDouble(date.timeIntervalSince1970)
-            case let bool as Bool: append(bool ? "true" : "false")
-            case let int as Int: append(String(int))
-            case let double as Double: try writeDouble(double)
-            case let url as URL: writeString(url.absoluteString)
-            default:
+            // Type identity first (a metadata comparison), not a chain of dynamic casts per value.
+            if T.self == String.self {
+                writeString(unsafeBitCast(value, to: String.self))
+            } else if T.self == Data.self {
+                writeBase64(unsafeBitCast(value, to: Data.self))
+            } else if T.self == Date.self {
+                try writeDouble(unsafeBitCast(value, to: Date.self).timeIntervalSince1970)
+            } else if T.self == Bool.self {
+                append(unsafeBitCast(value, to: Bool.self) ? "true" : "false")
+            } else if T.self == Int.self {
+                append(String(unsafeBitCast(value, to: Int.self)))
+            } else if T.self == Double.self {
+                try writeDouble(unsafeBitCast(value, to: Double.self))
+            } else if T.self == URL.self {
+                writeString(unsafeBitCast(value, to: URL.self).absoluteString)
+            } else {
                 let base = frames.count
                 let before = bytes.count
                 try value.encode(to: EncoderImpl(buffer: self, openedAt: base))
