@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(name: "TrentCore", swiftSettings: strict),
@@ -80,10 +81,19 @@ let package = Package(
             name: "TrentSQLite",
             dependencies: ["TrentCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        // Keys and aliases in PostgreSQL, for several stateless nodes on one database.
+        .target(
+            name: "TrentPostgres",
+            dependencies: [
+                "TrentCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "trent",
             dependencies: [
-                "TrentHTTP", "TrentConsole", "TrentSQLite", "TrentOperations", "TrentCore", "TrentCrypto",
+                "TrentHTTP", "TrentConsole", "TrentSQLite", "TrentPostgres", "TrentOperations", "TrentCore", "TrentCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -92,6 +102,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict),
         // The benchmarks' HTTP floor: a trivial POST route on the same Hummingbird stack.
@@ -113,7 +124,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
-        .testTarget(name: "TrentSQLiteTests", dependencies: ["TrentSQLite", "TrentCore"]),
+        .testTarget(
+            name: "TrentSQLiteTests",
+            dependencies: [
+                "TrentSQLite", "TrentPostgres", "TrentCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "TrentConsoleTests",
             dependencies: [

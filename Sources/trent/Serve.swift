@@ -5,12 +5,14 @@ import HummingbirdTLS
 import Logging
 import Metrics
 import NIOSSL
+import PostgresNIO
 import Prometheus
 import TrentConsole
 import TrentCore
 import TrentCrypto
 import TrentHTTP
 import TrentOperations
+import TrentPostgres
 import TrentSQLite
 import Yams
 
@@ -24,6 +26,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Directory of the SQLite store and the development root key.")
     var dataDir = "./trent-data"
     @Flag(help: "Keep everything in memory and lose it on exit (throwaway test runs).") var inMemory = false
+    @Option(
+        help: ArgumentHelp(
+            "Keep keys and aliases in PostgreSQL: postgres://USER[:PASS]@HOST:PORT/DB?sslmode=… (else TRENT_STORE).",
+            discussion: "Several nodes may share one database; they must share the root key (--root-key-file)."))
+    var store: String?
+    @Option(help: "File holding the PostgreSQL password (instead of the URL's).") var storePasswordFile: String?
+    @Option(help: "Seconds a storage call may take before the request fails with DependencyTimeoutException.")
+    var storeTimeout = 5.0
     @Option(help: "Region used when a request carries no SigV4 credential scope.") var region = "us-east-1"
     @Option(help: "Account used unless the access key id is exactly 12 digits.") var account = "111122223333"
     @Option(help: "File holding the 256-bit root key (64 hex digits or base64). Else TRENT_ROOT_KEY.")
@@ -52,7 +62,29 @@ struct Serve: AsyncParsableCommand {
         umask(0o077)
         let store: any KeyStore
         let directory: URL?
-        if inMemory {
+        var storageLine: String?
+        var postgres: Task<Void, Never>?
+        defer { postgres?.cancel() }
+        if let url = self.store ?? ProcessInfo.processInfo.environment["TRENT_STORE"] {
+            guard !inMemory else { throw ValidationError("--in-memory and --store exclude each other") }
+            let parsed: PostgresStoreURL
+            do {
+                parsed = try PostgresStoreURL(url, passwordFile: storePasswordFile)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            let client = PostgresClient(configuration: parsed.configuration(), backgroundLogger: logger)
+            postgres = Task { await client.run() }
+            do {
+                try await PostgresSchema.migrate(client, logger: logger)
+            } catch {
+                throw ValidationError("PostgreSQL at \(parsed.redacted): \(error)")
+            }
+            store = PostgresKeyStore(client: client, timeout: .milliseconds(Int(storeTimeout * 1000)), logger: logger)
+            // The development root key, if no other is given, is kept in the data directory as with SQLite.
+            directory = URL(fileURLWithPath: dataDir, isDirectory: true)
+            storageLine = "PostgreSQL at \(parsed.redacted)"
+        } else if inMemory {
             store = InMemoryKeyStore()
             directory = nil
         } else {
@@ -112,7 +144,7 @@ struct Serve: AsyncParsableCommand {
         defer { rotation.cancel() }
         defer { sweeper.cancel() }
 
-        let storage = directory.map { "SQLite in \($0.path)" } ?? "memory (lost on exit)"
+        let storage = storageLine ?? directory.map { "SQLite in \($0.path)" } ?? "memory (lost on exit)"
         let authenticationLine =
             authentication.isDevelopment
             ? "off (development mode: any caller is accepted)" : "SigV4, credentials from \(credentials ?? "")"

@@ -4,6 +4,8 @@ import TrentCore
 
 @testable import TrentSQLite
 
+/// The storage contract, one set of test functions for every store (PostgreSQL when TRENT_TEST_POSTGRES names
+/// a server, as the test command arranges), and what only SQLite has.
 @Suite struct SQLiteKeyStoreTests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trent-sqlite-\(UUID().uuidString)")
     let scope = Scope(account: AccountID("111122223333")!, region: Region("us-east-1")!)
@@ -34,8 +36,12 @@ import TrentCore
         #expect(pragmas.synchronous == 2)  // FULL
     }
 
-    @Test func concurrentCommitsShareTransactionsYetEachKeepsItsOwnOutcome() async throws {
-        let store = try SQLiteKeyStore(directory: directory)
+    @Test(arguments: StoreHarness.kinds) func concurrentCommitsShareTransactionsYetEachKeepsItsOwnOutcome(_ kind: StoreKind)
+        async throws
+    {
+        let harness = try await StoreHarness(kind, directory: directory)
+        defer { harness.close() }
+        let store = try await harness.open()
         let target = key()
         try await store.commit(.key(.put(target, expectedRevision: nil)))
         // 200 new keys, and 50 attempts to create one alias name: every key lands, exactly one alias create wins,
@@ -67,29 +73,33 @@ import TrentCore
         }
         #expect(outcomes.filter { $0.kind == 0 && $0.ok }.count == 200)
         #expect(outcomes.filter { $0.kind == 1 && $0.ok }.count == 1)
-        let reopened = try SQLiteKeyStore(directory: directory)
+        let reopened = try await harness.open()
         #expect(try await reopened.keys(in: scope).count == 201)
         #expect(try await reopened.aliases(in: scope).map(\.name.rawValue) == ["alias/contended"])
     }
 
-    @Test func whatWasCommittedSurvivesReopening() async throws {
+    @Test(arguments: StoreHarness.kinds) func whatWasCommittedSurvivesReopening(_ kind: StoreKind) async throws {
+        let harness = try await StoreHarness(kind, directory: directory)
+        defer { harness.close() }
         var record = key()
         let alias = AliasRecord(
             scope: scope, name: AliasName("alias/kept")!, targetKeyID: record.identity.id,
             creationDate: Date(timeIntervalSince1970: 5), lastUpdatedDate: Date(timeIntervalSince1970: 6))
         do {
-            let store = try SQLiteKeyStore(directory: directory)
+            let store = try await harness.open()
             try await store.commit(ChangeSet(keys: [.put(record, expectedRevision: nil)], aliases: [.create(alias)]))
         }
-        let reopened = try SQLiteKeyStore(directory: directory)
+        let reopened = try await harness.open()
         record.revision = 1
         #expect(try await reopened.key(record.identity) == record)
         #expect(try await reopened.aliases(in: scope) == [alias])
         #expect(try await reopened.keys(in: scope).map(\.identity) == [record.identity])
     }
 
-    @Test func updatesKeepMaterialAndAliases() async throws {
-        let store = try SQLiteKeyStore(directory: directory)
+    @Test(arguments: StoreHarness.kinds) func updatesKeepMaterialAndAliases(_ kind: StoreKind) async throws {
+        let harness = try await StoreHarness(kind, directory: directory)
+        defer { harness.close() }
+        let store = try await harness.open()
         var record = key()
         let alias = AliasRecord(
             scope: scope, name: AliasName("alias/x")!, targetKeyID: record.identity.id, creationDate: Date(),
@@ -105,8 +115,10 @@ import TrentCore
         #expect(try await store.alias(alias.name, in: scope) != nil)
     }
 
-    @Test func staleRevisionsAndDuplicateAliasesAreConflicts() async throws {
-        let store = try SQLiteKeyStore(directory: directory)
+    @Test(arguments: StoreHarness.kinds) func staleRevisionsAndDuplicateAliasesAreConflicts(_ kind: StoreKind) async throws {
+        let harness = try await StoreHarness(kind, directory: directory)
+        defer { harness.close() }
+        let store = try await harness.open()
         let record = key()
         try await store.commit(.key(.put(record, expectedRevision: nil)))
         await #expect(throws: StoreError.conflict) { try await store.commit(.key(.put(record, expectedRevision: nil))) }
@@ -126,8 +138,10 @@ import TrentCore
         }
     }
 
-    @Test func aFailedChangeSetLeavesNothingBehind() async throws {
-        let store = try SQLiteKeyStore(directory: directory)
+    @Test(arguments: StoreHarness.kinds) func aFailedChangeSetLeavesNothingBehind(_ kind: StoreKind) async throws {
+        let harness = try await StoreHarness(kind, directory: directory)
+        defer { harness.close() }
+        let store = try await harness.open()
         let existing = key(), fresh = key()
         try await store.commit(.key(.put(existing, expectedRevision: nil)))
         await #expect(throws: StoreError.conflict) {
@@ -136,8 +150,10 @@ import TrentCore
         #expect(try await store.key(fresh.identity) == nil)
     }
 
-    @Test func deletingAKeyCascadesAndPendingDeletionIsQueryable() async throws {
-        let store = try SQLiteKeyStore(directory: directory)
+    @Test(arguments: StoreHarness.kinds) func deletingAKeyCascadesAndPendingDeletionIsQueryable(_ kind: StoreKind) async throws {
+        let harness = try await StoreHarness(kind, directory: directory)
+        defer { harness.close() }
+        let store = try await harness.open()
         var record = key()
         try await store.commit(
             ChangeSet(
@@ -159,7 +175,11 @@ import TrentCore
         #expect(try await store.aliases(in: scope).isEmpty)
     }
 
-    @Test func keyUsageKeepsTheLatestSurvivesReopeningAndGoesWithTheKey() async throws {
+    @Test(arguments: StoreHarness.kinds) func keyUsageKeepsTheLatestSurvivesReopeningAndGoesWithTheKey(_ kind: StoreKind)
+        async throws
+    {
+        let harness = try await StoreHarness(kind, directory: directory)
+        defer { harness.close() }
         let record = key()
         let missing = key()
         let early = KeyLastUsage(
@@ -167,14 +187,14 @@ import TrentCore
         let late = KeyLastUsage(operation: "Decrypt", timestamp: Date(timeIntervalSince1970: 200), requestID: "r2", eventID: "e2")
         let start: Date
         do {
-            let store = try SQLiteKeyStore(directory: directory)
+            let store = try await harness.open()
             start = try await store.usageTrackingStart()
             #expect(abs(start.timeIntervalSinceNow) < 60)
             try await store.commit(.key(.put(record, expectedRevision: nil)))
             try await store.recordUsage([record.identity: late, missing.identity: early])
             try await store.recordUsage([record.identity: early])  // older: ignored
         }
-        let reopened = try SQLiteKeyStore(directory: directory)
+        let reopened = try await harness.open()
         #expect(try await reopened.lastUsage(of: record.identity) == late)
         #expect(try await reopened.lastUsage(of: missing.identity) == nil)
         #expect(try await reopened.usageTrackingStart() == start)
@@ -184,8 +204,11 @@ import TrentCore
 }
 
 extension SQLiteKeyStoreTests {
-    @Test func theRootKeyCanaryAndResealedMaterialSurviveReopening() async throws {
-        let store = try SQLiteKeyStore(directory: directory)
+    @Test(arguments: StoreHarness.kinds) func theRootKeyCanaryAndResealedMaterialSurviveReopening(_ kind: StoreKind) async throws
+    {
+        let harness = try await StoreHarness(kind, directory: directory)
+        defer { harness.close() }
+        let store = try await harness.open()
         #expect(try await store.rootKeyCanary() == nil)
         #expect(try await !store.holdsSealedData())
         var record = key()
@@ -193,7 +216,7 @@ extension SQLiteKeyStoreTests {
         record.revision = 1
         record.materials[0].sealed = Data([6, 6, 6])
         try await store.commit(ChangeSet(keys: [.put(record, expectedRevision: 1)], rootKeyCanary: Data([2, 2])))
-        let reopened = try SQLiteKeyStore(directory: directory)
+        let reopened = try await harness.open()
         #expect(try await reopened.rootKeyCanary() == Data([2, 2]))
         #expect(try await reopened.key(record.identity)?.materials.map(\.sealed) == [Data([6, 6, 6])])
         #expect(try await reopened.scopes() == [scope])
@@ -211,8 +234,10 @@ extension SQLiteKeyStoreTests {
 }
 
 extension SQLiteKeyStoreTests {
-    @Test func aliasPagesComeFromTheIndexWithoutDeletedKeys() async throws {
-        let store = try SQLiteKeyStore(directory: directory)
+    @Test(arguments: StoreHarness.kinds) func aliasPagesComeFromTheIndexWithoutDeletedKeys(_ kind: StoreKind) async throws {
+        let harness = try await StoreHarness(kind, directory: directory)
+        defer { harness.close() }
+        let store = try await harness.open()
         let live = key()
         var doomed = key()
         doomed.state = .pendingDeletion
@@ -244,8 +269,10 @@ extension SQLiteKeyStoreTests {
 
     /// Key pages and a key's aliases, the same in the in-memory store and in SQLite: in id and name order, without
     /// keys past their deletion date, whatever the page size, and the index follows deletions.
-    @Test(arguments: ["memory", "sqlite"]) func keyPagesAndAKeysAliasesComeInOrder(_ kind: String) async throws {
-        let store: any KeyStore = kind == "memory" ? InMemoryKeyStore() : try SQLiteKeyStore(directory: directory)
+    @Test(arguments: StoreHarness.kinds) func keyPagesAndAKeysAliasesComeInOrder(_ kind: StoreKind) async throws {
+        let harness = try await StoreHarness(kind, directory: directory)
+        defer { harness.close() }
+        let store = try await harness.open()
         var records = (0..<30).map { _ in key() }
         records[7].state = .pendingDeletion
         records[7].deletionDate = Date(timeIntervalSince1970: 1_800_000_000)

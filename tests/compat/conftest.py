@@ -18,11 +18,44 @@ BINARY = os.environ.get("TRENT_BIN", os.path.join(ROOT, ".build", "debug", "tren
 ACCOUNT = "111122223333"
 
 
+# With TRENT_COMPAT_POSTGRES set to a server's URL (the test command starts one), every server this suite starts
+# keeps its keys in PostgreSQL instead: `--in-memory` becomes a fresh database of its own, and `--data-dir PATH`
+# a database named after PATH, so a restart on the same data directory finds the same data.
+POSTGRES = os.environ.get("TRENT_COMPAT_POSTGRES")
+
+
+def postgres_database(name):
+    """The URL of database `name` on the test server, created if it does not exist yet."""
+    base, _, query = POSTGRES.partition("?")
+    root = base.rsplit("/", 1)[0]
+    exists = subprocess.run(
+        ["psql", POSTGRES, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    if not exists:
+        subprocess.run(["psql", POSTGRES, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    return f"{root}/{name}?{query}"
+
+
+def store_arguments(args):
+    """The server's arguments, moved onto PostgreSQL when the suite runs against it."""
+    if not POSTGRES:
+        return list(args)
+    args = list(args)
+    if "--in-memory" in args:
+        args.remove("--in-memory")
+        args += ["--store", postgres_database("trent_" + uuid.uuid4().hex), "--data-dir",
+                 tempfile.mkdtemp(prefix="trent-pg-")]
+    elif "--data-dir" in args:
+        path = os.path.abspath(args[args.index("--data-dir") + 1])
+        args += ["--store", postgres_database("trent_" + uuid.uuid5(uuid.NAMESPACE_URL, path).hex)]
+    return args
+
+
 class Trent:
     """One running server process; its output is kept so tests can search it."""
 
     def __init__(self, *args, env=None):
-        self.args = list(args)
+        self.args = store_arguments(args)
         self.output = []
         full_env = dict(os.environ)
         full_env.update(env or {})

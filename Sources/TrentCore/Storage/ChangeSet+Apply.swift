@@ -64,9 +64,12 @@ struct MemoryState: Sendable {
             case .create(let alias):
                 (scope, name) = (alias.scope, alias.name)
                 guard aliases[scope]?[name] == nil else { throw .conflict }
+                // An alias cannot point at a key that does not exist (the SQL stores' foreign key).
+                guard keys[KeyIdentity(scope: scope, id: alias.targetKeyID)] != nil else { throw .conflict }
             case .update(let alias, let expectedTarget):
                 (scope, name) = (alias.scope, alias.name)
                 guard aliases[scope]?[name]?.targetKeyID == expectedTarget else { throw .conflict }
+                guard keys[KeyIdentity(scope: scope, id: alias.targetKeyID)] != nil else { throw .conflict }
             case .delete(let s, let n, let expectedTarget):
                 (scope, name) = (s, n)
                 guard aliases[scope]?[name]?.targetKeyID == expectedTarget else { throw .conflict }

@@ -82,11 +82,18 @@ public final class InMemoryKeyStore: KeyStore {
 
     public func commit(_ changes: ChangeSet) async throws {
         try state.withLock { s throws(StoreError) in try s.apply(changes) }
+        // A deleted key's usage goes with it, as the SQL stores' cascade does.
+        let deleted = changes.keys.compactMap { change -> KeyIdentity? in
+            if case .delete(let identity, _) = change { return identity }
+            return nil
+        }
+        if !deleted.isEmpty { usage.withLock { u in for identity in deleted { u[identity] = nil } } }
     }
 
     /// Forgets everything (the admin reset endpoint in development mode).
     public func deleteEverything() async throws {
-        state.withLock { $0 = MemoryState() }
+        // The root-key canary stays: the store is still sealed under the same root key.
+        state.withLock { $0 = MemoryState(rootKeyCanary: $0.rootKeyCanary) }
         usage.withLock { $0 = [:] }
     }
 
