@@ -3,22 +3,27 @@
 # (PostgreSQL refuses to run as root). After `start_postgres`: POSTGRES_URL (postgres://trent@127.0.0.1:PORT/
 # postgres?sslmode=disable) and POSTGRES_DIR; `stop_postgres` stops it and removes the directory.
 
+as_postgres() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
+}
+
 postgres_bin() {
     ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1
 }
 
 start_postgres() {
     if [ -z "$(postgres_bin)" ]; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+        if [ "$(id -u)" = 0 ]; then apt-get update -qq; else sudo apt-get update -qq; fi
+        if [ "$(id -u)" = 0 ]; then apt-get install -y -qq postgresql >/dev/null; else sudo apt-get install -y -qq postgresql >/dev/null; fi
     fi
     local bin
     bin="$(postgres_bin)"
     POSTGRES_DIR="$(mktemp -d /tmp/trent-postgres.XXXXXX)"
-    chown postgres "$POSTGRES_DIR"
-    runuser -u postgres -- "$bin/initdb" -D "$POSTGRES_DIR/data" -U trent -A trust --no-sync >/dev/null
+    if [ "$(id -u)" = 0 ]; then chown postgres "$POSTGRES_DIR"; else sudo chown postgres "$POSTGRES_DIR"; fi
+    as_postgres "$bin/initdb" -D "$POSTGRES_DIR/data" -U trent -A trust --no-sync >/dev/null
     local port
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-    runuser -u postgres -- "$bin/pg_ctl" -D "$POSTGRES_DIR/data" -l "$POSTGRES_DIR/server.log" -w \
+    as_postgres "$bin/pg_ctl" -D "$POSTGRES_DIR/data" -l "$POSTGRES_DIR/server.log" -w \
         -o "-c listen_addresses=127.0.0.1 -p $port -k $POSTGRES_DIR -c max_connections=200" start >/dev/null
     POSTGRES_URL="postgres://trent@127.0.0.1:$port/postgres?sslmode=disable"
     export POSTGRES_URL POSTGRES_DIR
@@ -26,7 +31,7 @@ start_postgres() {
 
 stop_postgres() {
     [ -n "${POSTGRES_DIR:-}" ] || return 0
-    runuser -u postgres -- "$(postgres_bin)/pg_ctl" -D "$POSTGRES_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
-    rm -rf "$POSTGRES_DIR"
+    as_postgres "$(postgres_bin)/pg_ctl" -D "$POSTGRES_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+    if [ "$(id -u)" = 0 ]; then rm -rf "$POSTGRES_DIR"; else sudo rm -rf "$POSTGRES_DIR"; fi
     POSTGRES_DIR=""
 }

@@ -18,7 +18,8 @@ struct Export: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Output file (default: stdout).") var output: String?
 
     func run() async throws {
-        let (kms, store, _) = try await options.open(label: "trent-export")
+        let (kms, store, _, opened) = try await options.open(label: "trent-export")
+        defer { opened.close() }
         let document = try await SeedExporter(kms: kms).export(try await store.scopes(), includeKeyMaterial: includeKeyMaterial)
         var yaml = try YAMLEncoder().encode(document)
         if includeKeyMaterial {

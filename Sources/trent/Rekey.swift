@@ -17,7 +17,8 @@ struct Rekey: AsyncParsableCommand {
     func run() async throws {
         umask(0o077)
         let url = URL(fileURLWithPath: store.dataDir, isDirectory: true)
-        let (kms, _, old) = try await store.open(label: "trent-rekey")
+        let (kms, _, old, opened) = try await store.open(label: "trent-rekey")
+        defer { opened.close() }
         let new: Data
         do {
             new = try RootKey.decode(

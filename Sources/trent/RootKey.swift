@@ -1,24 +1,85 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PostgresNIO
 import TrentCore
 import TrentCrypto
 import TrentOperations
+import TrentPostgres
 import TrentSQLite
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// The options of the commands that work on a stopped server's data directory (`trent export`, `trent rekey`).
+/// The options of the commands that work on a stopped server's store (`trent export`, `trent rekey`).
 struct StoreOptions: ParsableArguments {
-    @Option(help: "Directory of the SQLite store.") var dataDir = "./trent-data"
+    @Option(help: "Directory of the SQLite store (and of the development root key).") var dataDir = "./trent-data"
+    @Option(help: "The PostgreSQL store instead: postgres://USER[:PASS]@HOST:PORT/DB?sslmode=… (else TRENT_STORE).")
+    var store: String?
+    @Option(help: "File holding the PostgreSQL password (instead of the URL's).") var storePasswordFile: String?
     @Option(help: "File holding the current root key (else TRENT_ROOT_KEY, else the data directory's development key).")
     var rootKeyFile: String?
 
-    func open(label: String) async throws -> (kms: KMS, store: SQLiteKeyStore, rootKey: Data) {
-        try await RootKey.openExistingStore(dataDir: dataDir, rootKeyFile: rootKeyFile, label: label)
+    func open(label: String) async throws -> (kms: KMS, store: any KeyStore, rootKey: Data, opened: OpenedStore) {
+        let logger = Logger(label: label)
+        let opened = try await OpenedStore.open(
+            dataDir: dataDir, url: store ?? ProcessInfo.processInfo.environment["TRENT_STORE"],
+            passwordFile: storePasswordFile, timeout: 30, requireExisting: true, logger: logger)
+        let verified = try await RootKey.openVerified(
+            store: opened.store, file: rootKeyFile, dataDirectory: opened.directory, logger: logger)
+        return (verified.kms, opened.store, verified.key, opened)
     }
+}
+
+/// The store a command works on: SQLite in a data directory, or PostgreSQL (its pool running until `close`),
+/// with its migrations applied.
+struct OpenedStore {
+    let store: any KeyStore
+    /// Where the development root key lives (and, for SQLite, the database).
+    let directory: URL
+    let description: String
+    let postgres: PostgresClient?
+    private let runner: Task<Void, Never>?
+
+    static func open(
+        dataDir: String, url: String?, passwordFile: String?, timeout: Double, requireExisting: Bool, logger: Logger
+    ) async throws -> OpenedStore {
+        let directory = URL(fileURLWithPath: dataDir, isDirectory: true)
+        guard let url else {
+            if requireExisting,
+                !FileManager.default.fileExists(atPath: directory.appendingPathComponent("trent.sqlite").path)
+            {
+                throw ValidationError("\(dataDir) holds no Trent store")
+            }
+            // The store creates the directory, private (0700).
+            return OpenedStore(
+                store: try SQLiteKeyStore(directory: directory), directory: directory,
+                description: "SQLite in \(directory.path)", postgres: nil, runner: nil)
+        }
+        let parsed: PostgresStoreURL
+        do {
+            parsed = try PostgresStoreURL(url, passwordFile: passwordFile)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        // The data directory holds only the development root key here; private like everything Trent writes.
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let client = PostgresClient(configuration: parsed.configuration(), backgroundLogger: logger)
+        let runner = Task { await client.run() }
+        do {
+            try await PostgresSchema.migrate(client, logger: logger)
+        } catch {
+            runner.cancel()
+            throw ValidationError("PostgreSQL at \(parsed.redacted): \(error)")
+        }
+        return OpenedStore(
+            store: PostgresKeyStore(client: client, timeout: .milliseconds(Int(timeout * 1000)), logger: logger),
+            directory: directory, description: "PostgreSQL at \(parsed.redacted)", postgres: client, runner: runner)
+    }
+
+    func close() { runner?.cancel() }
 }
 
 /// Where the root key comes from: `--root-key-file`, else `TRENT_ROOT_KEY`, else (development mode) a key
@@ -88,19 +149,6 @@ enum RootKey {
             fsync(directory)
             close(directory)
         }
-    }
-
-    /// An existing data directory's store with its root key, proven to open it (for `trent export` and `trent rekey`).
-    static func openExistingStore(
-        dataDir: String, rootKeyFile: String?, label: String
-    ) async throws -> (kms: KMS, store: SQLiteKeyStore, rootKey: Data) {
-        let url = URL(fileURLWithPath: dataDir, isDirectory: true)
-        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("trent.sqlite").path) else {
-            throw ValidationError("\(dataDir) holds no Trent store")
-        }
-        let store = try SQLiteKeyStore(directory: url)
-        let opened = try await openVerified(store: store, file: rootKeyFile, dataDirectory: url, logger: Logger(label: label))
-        return (opened.kms, store, opened.key)
     }
 
     /// The service over `store` with its root key (from the file, the environment or the data directory), proven to

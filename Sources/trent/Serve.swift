@@ -63,35 +63,32 @@ struct Serve: AsyncParsableCommand {
         let store: any KeyStore
         let directory: URL?
         var storageLine: String?
-        var postgres: Task<Void, Never>?
-        defer { postgres?.cancel() }
-        if let url = self.store ?? ProcessInfo.processInfo.environment["TRENT_STORE"] {
-            guard !inMemory else { throw ValidationError("--in-memory and --store exclude each other") }
-            let parsed: PostgresStoreURL
-            do {
-                parsed = try PostgresStoreURL(url, passwordFile: storePasswordFile)
-            } catch {
-                throw ValidationError("\(error)")
-            }
-            let client = PostgresClient(configuration: parsed.configuration(), backgroundLogger: logger)
-            postgres = Task { await client.run() }
-            do {
-                try await PostgresSchema.migrate(client, logger: logger)
-            } catch {
-                throw ValidationError("PostgreSQL at \(parsed.redacted): \(error)")
-            }
-            store = PostgresKeyStore(client: client, timeout: .milliseconds(Int(storeTimeout * 1000)), logger: logger)
-            // The development root key, if no other is given, is kept in the data directory as with SQLite.
-            directory = URL(fileURLWithPath: dataDir, isDirectory: true)
-            storageLine = "PostgreSQL at \(parsed.redacted)"
-        } else if inMemory {
+        var opened: OpenedStore?
+        var followerTask: Task<Void, Never>?
+        defer {
+            followerTask?.cancel()
+            opened?.close()
+        }
+        if inMemory {
+            guard self.store == nil else { throw ValidationError("--in-memory and --store exclude each other") }
             store = InMemoryKeyStore()
             directory = nil
         } else {
-            // The store creates the directory, private (0700).
-            let url = URL(fileURLWithPath: dataDir, isDirectory: true)
-            store = try SQLiteKeyStore(directory: url)
-            directory = url
+            let chosen = try await OpenedStore.open(
+                dataDir: dataDir, url: self.store ?? ProcessInfo.processInfo.environment["TRENT_STORE"],
+                passwordFile: storePasswordFile, timeout: storeTimeout, requireExisting: false, logger: logger)
+            opened = chosen
+            directory = chosen.directory
+            storageLine = chosen.description
+            if let client = chosen.postgres {
+                let cached = CachedKeyStore(chosen.store)
+                store = cached
+                // What other nodes commit reaches this node's cache by notification, or within a second by the log.
+                let follower = PostgresChangeFollower(client: client, cache: cached, logger: logger)
+                followerTask = Task { await follower.run() }
+            } else {
+                store = chosen.store
+            }
         }
         let (kms, _, rootSource) = try await RootKey.openVerified(
             store: store, file: rootKeyFile, dataDirectory: directory, logger: logger)
@@ -144,7 +141,7 @@ struct Serve: AsyncParsableCommand {
         defer { rotation.cancel() }
         defer { sweeper.cancel() }
 
-        let storage = storageLine ?? directory.map { "SQLite in \($0.path)" } ?? "memory (lost on exit)"
+        let storage = storageLine ?? "memory (lost on exit)"
         let authenticationLine =
             authentication.isDevelopment
             ? "off (development mode: any caller is accepted)" : "SigV4, credentials from \(credentials ?? "")"

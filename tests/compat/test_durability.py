@@ -1,9 +1,11 @@
 """What was acknowledged survives a restart; key material is sealed at rest; secrets stay out of logs."""
+import base64
 import os
 import sqlite3
 import stat
+import subprocess
 
-from conftest import Trent
+from conftest import POSTGRES, Trent
 
 
 def test_restart_loses_nothing(data_dir):
@@ -31,6 +33,15 @@ def test_key_material_is_not_stored_in_clear(data_dir):
     kms = trent.client()
     key = kms.create_key()["KeyMetadata"]["KeyId"]
     trent.stop()
+    if POSTGRES:
+        # The material sits sealed inside the key's document: base64 of nonce, sealed 256-bit material and tag.
+        url = trent.args[trent.args.index("--store") + 1]
+        sealed = subprocess.run(
+            ["psql", url, "-tAc", "SELECT m->>'sealed' FROM trent_keys, jsonb_array_elements(record->'materials') m"],
+            capture_output=True, text=True, check=True).stdout.strip()
+        assert len(base64.b64decode(sealed)) == 12 + 32 + 16
+        assert key
+        return
     with sqlite3.connect(os.path.join(data_dir, "trent.sqlite")) as db:
         (sealed,) = db.execute("SELECT sealed FROM key_materials").fetchone()
         mode = db.execute("PRAGMA journal_mode").fetchone()[0]

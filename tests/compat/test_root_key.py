@@ -4,7 +4,7 @@ import stat
 import subprocess
 import threading
 
-from conftest import BINARY, Trent
+from conftest import BINARY, Trent, store_arguments
 
 
 def modes_while(action, directory):
@@ -36,7 +36,7 @@ def modes_while(action, directory):
 def refused_start(*args, env=None):
     full_env = dict(os.environ)
     full_env.update(env or {})
-    run = subprocess.run([BINARY, "serve", "--port", "0", *args], capture_output=True, text=True, timeout=30,
+    run = subprocess.run([BINARY, "serve", "--port", "0", *store_arguments(args)], capture_output=True, text=True, timeout=30,
                          env=full_env)
     assert run.returncode != 0, "trent started when it must not"
     return run.stdout + run.stderr
@@ -96,7 +96,7 @@ def test_rekey_reseals_everything_and_the_old_root_key_no_longer_opens_the_store
 
     new_file = tmp_path / "new.key"
     new_file.write_text("5a" * 32 + "\n")
-    run = subprocess.run([BINARY, "rekey", "--data-dir", data_dir, "--new-root-key-file", str(new_file)],
+    run = subprocess.run([BINARY, "rekey", *store_arguments(["--data-dir", data_dir]), "--new-root-key-file", str(new_file)],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Re-sealed 3 material version(s) of 2 key(s)" in run.stdout

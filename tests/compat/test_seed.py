@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from conftest import BINARY, Trent
+from conftest import BINARY, Trent, store_arguments
 
 LOCAL_KMS_V1 = """
 Keys:
@@ -167,7 +167,7 @@ def test_a_bad_seed_file_stops_start_up_and_writes_nothing(work):
     bad = LOCAL_KMS_V1.replace("5cdaead27fe7da2de47945d73cd6d79e36494e73802f3cd3869f1d2cb0b5d7a9", "not-hex")
     seed = write(work, "bad.yaml", bad)
     data = os.path.join(work, "data")
-    result = subprocess.run([BINARY, "serve", "--port", "0", "--data-dir", data, "--seed", seed],
+    result = subprocess.run([BINARY, "serve", "--port", "0", *store_arguments(["--data-dir", data]), "--seed", seed],
                             capture_output=True, text=True, timeout=30)
     assert result.returncode != 0
     assert "Keys[0] (KeyId bc436485-5092-42b8-92a3-0aa8b93536dc)" in result.stderr + result.stdout
@@ -211,7 +211,7 @@ def test_export_then_seed_reproduces_the_state(work):
     finally:
         first.stop()
     exported = os.path.join(work, "export.yaml")
-    result = subprocess.run([BINARY, "export", "--data-dir", data, "--include-key-material", "-o", exported],
+    result = subprocess.run([BINARY, "export", *store_arguments(["--data-dir", data]), "--include-key-material", "-o", exported],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert open(exported).read().startswith("# WARNING")
@@ -230,5 +230,5 @@ def test_export_then_seed_reproduces_the_state(work):
         assert west.decrypt(CiphertextBlob=global_blob)["Plaintext"] == b"everywhere"
     finally:
         second.stop()
-    without = subprocess.run([BINARY, "export", "--data-dir", data], capture_output=True, text=True)
+    without = subprocess.run([BINARY, "export", *store_arguments(["--data-dir", data])], capture_output=True, text=True)
     assert without.returncode == 0 and "BackingKeys" not in without.stdout and "PRIVATE KEY" not in without.stdout

@@ -160,6 +160,23 @@ public final class CachedKeyStore: KeyStore {
         }
     }
 
+    /// Drops what other nodes changed (named by the store's change notifications): these keys, and every alias of
+    /// these scopes. Recorded in the change journal like local commits.
+    public func invalidate(keys: [KeyIdentity], aliasScopes: [Scope]) {
+        guard !keys.isEmpty || !aliasScopes.isEmpty else { return }
+        cache.withLock { c in
+            c.generation &+= 1
+            c.journal.append((c.generation, Change(keys: Set(keys), aliasScopes: Set(aliasScopes))))
+            if c.journal.count > Self.journalLimit {
+                c.journal.removeFirst(c.journal.count / 2)
+                c.journalStart = c.journal.first.map { $0.generation - 1 } ?? c.generation
+            }
+            for identity in keys { c.keys.remove(identity) }
+            let scopes = Set(aliasScopes)
+            if !scopes.isEmpty { c.aliases.removeAll { scopes.contains($0.scope) } }
+        }
+    }
+
     public func invalidateAll() {
         cache.withLock { c in
             c.generation &+= 1

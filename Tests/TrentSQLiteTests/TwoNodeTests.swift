@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+import TrentCore
+import TrentPostgres
+
+/// Two nodes on one PostgreSQL database, each with its own cache and change follower, as two `trent serve
+/// --store` processes would be (runs when TRENT_TEST_POSTGRES names a server).
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["TRENT_TEST_POSTGRES"] != nil))
+struct TwoNodeTests {
+    let scope = Scope(account: AccountID("111122223333")!, region: Region("us-east-1")!)
+
+    func node(_ harness: StoreHarness) async throws -> (CachedKeyStore, Task<Void, Never>) {
+        let store = try await harness.open() as! PostgresKeyStore
+        let cache = CachedKeyStore(store)
+        let follower = PostgresChangeFollower(client: store.client, cache: cache, logger: Logger(label: "test"))
+        return (cache, Task { await follower.run() })
+    }
+
+    func key() -> KeyRecord {
+        KeyRecord(
+            identity: KeyIdentity(scope: scope, id: .random()), description: "d", spec: .symmetricDefault,
+            usage: .encryptDecrypt, origin: .awsKMS, manager: .customer, state: .enabled, creationDate: Date(),
+            materials: [
+                SealedMaterial(version: 1, materialID: String(repeating: "a", count: 64), sealed: Data([1]), createdAt: Date())
+            ],
+            currentVersion: 1, policy: "{}")
+    }
+
+    /// Polls until `condition` holds, for at most `limit`; returns how long it took.
+    func within(_ limit: Duration, _ condition: () async throws -> Bool) async throws -> Duration? {
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < limit {
+            if try await condition() { return ContinuousClock.now - start }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
+    }
+
+    @Test func aChangeOnOneNodeReachesTheOtherWithinASecond() async throws {
+        let harness = try await StoreHarness(.postgres, directory: FileManager.default.temporaryDirectory)
+        defer { harness.close() }
+        let (a, followA) = try await node(harness)
+        let (b, followB) = try await node(harness)
+        defer {
+            followA.cancel()
+            followB.cancel()
+        }
+        try await Task.sleep(for: .milliseconds(300))  // both listening
+        var record = key()
+        try await a.commit(.key(.put(record, expectedRevision: nil)))
+        let alias = AliasRecord(
+            scope: scope, name: AliasName("alias/shared")!, targetKeyID: record.identity.id, creationDate: Date(),
+            lastUpdatedDate: Date())
+        try await a.commit(.alias(.create(alias)))
+        // B reads and caches both, then A disables the key and deletes the alias.
+        #expect(try await b.key(record.identity)?.state == .enabled)
+        #expect(try await b.alias(alias.name, in: scope) != nil)
+        record.revision = 1
+        record.state = .disabled
+        try await a.commit(.key(.put(record, expectedRevision: 1)))
+        try await a.commit(.alias(.delete(scope, alias.name, expectedTarget: record.identity.id)))
+        let seen = try await within(.seconds(1)) {
+            let state = try await b.key(record.identity)?.state
+            let stillAliased = try await b.alias(alias.name, in: scope) != nil
+            return state == .disabled && !stillAliased
+        }
+        #expect(seen != nil, "node B still served the old key or alias after a second")
+    }
+
+    @Test func concurrentAliasCreatesFromTwoNodesLeaveExactlyOne() async throws {
+        let harness = try await StoreHarness(.postgres, directory: FileManager.default.temporaryDirectory)
+        defer { harness.close() }
+        let (a, followA) = try await node(harness)
+        let (b, followB) = try await node(harness)
+        defer {
+            followA.cancel()
+            followB.cancel()
+        }
+        let target = key()
+        try await a.commit(.key(.put(target, expectedRevision: nil)))
+        let wins = await withTaskGroup(of: Bool.self) { group in
+            for i in 0..<40 {
+                let node = i % 2 == 0 ? a : b
+                group.addTask {
+                    let alias = AliasRecord(
+                        scope: scope, name: AliasName("alias/raced")!, targetKeyID: target.identity.id,
+                        creationDate: Date(), lastUpdatedDate: Date())
+                    return (try? await node.commit(.alias(.create(alias)))) != nil
+                }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(wins == 1)
+        // A read-modify-write from both nodes on one key: every update lands, none lost.
+        let updates = await withTaskGroup(of: Bool.self) { group in
+            for i in 0..<20 {
+                let node = i % 2 == 0 ? a : b
+                group.addTask {
+                    for _ in 0..<20 {
+                        guard var current = try? await node.base.key(target.identity) else { return false }
+                        current.tags.append(Tag(key: "t\(i)", value: "v"))
+                        do {
+                            try await node.commit(.key(.put(current, expectedRevision: current.revision)))
+                            return true
+                        } catch StoreError.conflict {
+                            continue  // decided on a stale read: read again and decide again
+                        } catch {
+                            return false
+                        }
+                    }
+                    return false
+                }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(updates == 20)
+        #expect(try await a.base.key(target.identity)?.tags.count == 20)
+    }
+}
