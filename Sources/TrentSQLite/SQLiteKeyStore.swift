@@ -25,7 +25,35 @@ public final class SQLiteKeyStore: KeyStore {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
         }
+        // A store written by a newer Trent has migrations this one does not know: refuse it rather than guess.
+        let unknown = try pool.read { db -> [String] in
+            guard try db.tableExists("grdb_migrations") else { return [] }
+            let known = Set(Self.migrator.migrations)
+            return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").filter { !known.contains($0) }
+        }
+        guard unknown.isEmpty else { throw NewerSchema(migrations: unknown.sorted()) }
         try Self.migrator.migrate(pool)
+    }
+
+    /// Copies the whole store, consistent as of one moment, into `trent.sqlite` in `directory` (created private),
+    /// with SQLite's online backup: the server may keep serving meanwhile.
+    public func backup(into directory: URL) throws {
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let path = directory.appendingPathComponent("trent.sqlite").path
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw StoreError.unavailable("\(path) exists already; a backup never overwrites one")
+        }
+        let copy = try DatabaseQueue(path: path)
+        try pool.backup(to: copy)
+        try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+    }
+
+    public struct NewerSchema: Error, CustomStringConvertible {
+        public let migrations: [String]
+        public var description: String {
+            "the store has migrations this Trent does not know (\(migrations.joined(separator: ", "))): a newer Trent wrote it"
+        }
     }
 
     /// The journal mode and synchronous level actually in force (checked by tests).
