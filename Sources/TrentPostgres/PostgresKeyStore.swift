@@ -417,3 +417,32 @@ public final class PostgresKeyStore: KeyStore {
         }
     }
 }
+
+extension PostgresKeyStore: JobLeases {
+    /// A session-level advisory lock per job, held on one leased connection while the job runs (a node that
+    /// dies releases it with its connection). The job's own statements use other connections of the pool.
+    public func runExclusively(_ job: String, _ body: @Sendable () async throws -> Void) async throws -> Bool {
+        // FNV-1a of the job's name, in the lock space beside the migrations' key.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in "trent-job:\(job)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let key = Int64(bitPattern: hash)
+        let logger = self.logger
+        return try await client.withConnection { connection in
+            var acquired = false
+            for try await granted in try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger)
+                .decode(Bool.self)
+            {
+                acquired = granted
+            }
+            guard acquired else { return false }
+            do {
+                try await body()
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+                throw error
+            }
+            try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+            return true
+        }
+    }
+}

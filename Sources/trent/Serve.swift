@@ -121,10 +121,18 @@ struct Serve: AsyncParsableCommand {
             }
         }
         let dispatcher = Dispatcher(kms: kms)
-        let sweeper = Task { await DeletionSweeper(kms: kms).run(every: .seconds(30)) }
+        // With several nodes on one PostgreSQL store, one node at a time runs each background job.
+        let leases = opened?.store as? any JobLeases
+        let sweeper = Task { await DeletionSweeper(kms: kms).run(every: .seconds(30), leases: leases) }
         let rotation = Task {
             while !Task.isCancelled {
-                do { try await AutomaticRotation(kms: kms).rotateDueKeys() } catch {
+                do {
+                    if let leases {
+                        _ = try await leases.runExclusively("rotation") { try await AutomaticRotation(kms: kms).rotateDueKeys() }
+                    } else {
+                        try await AutomaticRotation(kms: kms).rotateDueKeys()
+                    }
+                } catch {
                     logger.warning("rotation pass failed: \(error)")
                 }
                 try? await Task.sleep(for: .seconds(60))

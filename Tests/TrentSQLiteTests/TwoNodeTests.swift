@@ -118,4 +118,26 @@ struct TwoNodeTests {
         #expect(updates == 20)
         #expect(try await a.base.key(target.identity)?.tags.count == 20)
     }
+
+    @Test func aBackgroundJobRunsOnOneNodeAtATime() async throws {
+        let harness = try await StoreHarness(.postgres, directory: FileManager.default.temporaryDirectory)
+        defer { harness.close() }
+        let a = try await harness.open() as! PostgresKeyStore
+        let b = try await harness.open() as! PostgresKeyStore
+        let started = AsyncStream<Void>.makeStream()
+        let release = AsyncStream<Void>.makeStream()
+        let first = Task {
+            try await a.runExclusively("deletion") {
+                started.continuation.yield()
+                for await _ in release.stream { break }
+            }
+        }
+        for await _ in started.stream { break }
+        // While A runs the job, B may not; another job name is free; once A is done, B may.
+        #expect(try await b.runExclusively("deletion") {} == false)
+        #expect(try await b.runExclusively("rotation") {} == true)
+        release.continuation.yield()
+        #expect(try await first.value == true)
+        #expect(try await b.runExclusively("deletion") {} == true)
+    }
 }

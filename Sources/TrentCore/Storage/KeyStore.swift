@@ -99,3 +99,10 @@ extension KeyStore {
         return try await !scopes().isEmpty
     }
 }
+
+/// Background jobs (deletion at the end of the waiting period, automatic rotation, expiry of imported material)
+/// run on one node at a time when several share a store: a store that can coordinate nodes offers this.
+public protocol JobLeases: Sendable {
+    /// Runs `body` unless another node is running the job named `job` right now; returns whether it ran.
+    func runExclusively(_ job: String, _ body: @Sendable () async throws -> Void) async throws -> Bool
+}

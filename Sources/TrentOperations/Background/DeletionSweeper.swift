@@ -30,10 +30,19 @@ public struct DeletionSweeper: Sendable {
         return deleted
     }
 
-    /// Sweeps every `interval` until the task is cancelled.
-    public func run(every interval: Duration = .seconds(60)) async {
+    /// Sweeps every `interval` until the task is cancelled; with `leases`, one node at a time sweeps (each
+    /// deletion is revision-checked anyway, so a second sweeper could only lose the race).
+    public func run(every interval: Duration = .seconds(60), leases: (any JobLeases)? = nil) async {
         while !Task.isCancelled {
-            do { try await sweep() } catch { kms.logger.warning("deletion sweep failed: \(error)") }
+            do {
+                if let leases {
+                    _ = try await leases.runExclusively("deletion") { _ = try await sweep() }
+                } else {
+                    try await sweep()
+                }
+            } catch {
+                kms.logger.warning("deletion sweep failed: \(error)")
+            }
             try? await Task.sleep(for: interval)
         }
     }
