@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import Synchronization
 import TrentCore
 
 /// Keys and aliases in PostgreSQL, for several stateless Trent nodes on one database. The same read-decide-commit
@@ -50,21 +51,58 @@ public final class PostgresKeyStore: KeyStore {
         }
     }
 
+    /// Races the call against the timeout and answers at whichever comes first. The call is not awaited past
+    /// the timeout (a connection attempt that ignores cancellation must not hold the request): it is cancelled
+    /// and left to finish on its own.
     static func mapped<T: Sendable>(timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        do {
-            return try await withThrowingTaskGroup(of: T.self) { group in
-                group.addTask { try await body() }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    throw StoreError.unavailable("no answer from PostgreSQL within \(timeout)")
+        let race = Race<T>()
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            race.start(continuation)
+            let work = Task {
+                do {
+                    race.finish(.success(try await body()))
+                } catch let error as PostgresTransactionError {
+                    race.finish(.failure(error))
+                } catch {
+                    race.finish(.failure(map(error)))
                 }
-                defer { group.cancelAll() }
-                return try await group.next()!
             }
-        } catch let error as PostgresTransactionError {
-            throw error
-        } catch {
-            throw map(error)
+            race.timer(
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    guard !Task.isCancelled else { return }
+                    race.finish(.failure(StoreError.unavailable("no answer from PostgreSQL within \(timeout)")))
+                    work.cancel()
+                })
+        }
+    }
+
+    /// The first of the call and the timeout to finish answers; the other is ignored.
+    final class Race<T: Sendable>: Sendable {
+        private let waiting = Mutex<CheckedContinuation<T, any Error>?>(nil)
+        private let clock = Mutex<(task: Task<Void, Never>?, done: Bool)>((nil, false))
+
+        func start(_ continuation: CheckedContinuation<T, any Error>) { waiting.withLock { $0 = continuation } }
+
+        /// The timeout's task, cancelled as soon as the call answers (no sleeping task outlives its request).
+        func timer(_ task: Task<Void, Never>) {
+            let done = clock.withLock { c -> Bool in
+                c.task = task
+                return c.done
+            }
+            if done { task.cancel() }
+        }
+
+        func finish(_ result: Result<T, any Error>) {
+            let continuation = waiting.withLock { value -> CheckedContinuation<T, any Error>? in
+                defer { value = nil }
+                return value
+            }
+            continuation?.resume(with: result)
+            clock.withLock { c -> Task<Void, Never>? in
+                c.done = true
+                return c.task
+            }?.cancel()
         }
     }
 

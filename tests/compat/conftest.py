@@ -38,7 +38,7 @@ def postgres_database(name):
 
 def store_arguments(args):
     """The server's arguments, moved onto PostgreSQL when the suite runs against it."""
-    if not POSTGRES:
+    if not POSTGRES or "--store" in args:
         return list(args)
     args = list(args)
     if "--in-memory" in args:

@@ -1,0 +1,100 @@
+"""Losing the PostgreSQL database under load: requests fail fast with DependencyTimeoutException (never a hang),
+/ready says not ready, and when the database returns the node recovers by itself with every acknowledged write.
+Runs in the PostgreSQL pass of the suite, on a PostgreSQL server of its own that it stops and starts."""
+import os
+import subprocess
+import threading
+import time
+import urllib.request
+
+import boto3
+import botocore.exceptions
+import pytest
+from botocore.config import Config
+
+from conftest import POSTGRES, ROOT, Trent
+
+pytestmark = pytest.mark.skipif(not POSTGRES, reason="runs in the PostgreSQL pass of the suite")
+
+
+def shell(script):
+    return subprocess.run(["bash", "-c", f"source {ROOT}/scripts/postgres.sh; {script}"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+@pytest.fixture
+def own_postgres():
+    url, directory = shell('start_postgres; echo "$POSTGRES_URL $POSTGRES_DIR"').split()
+    yield url, directory
+    shell(f'POSTGRES_DIR={directory}; stop_postgres')
+
+
+def pg_ctl(directory, *args):
+    shell(f'as_postgres "$(postgres_bin)/pg_ctl" -D {directory}/data -w {" ".join(args)} >/dev/null')
+
+
+def ready(endpoint):
+    try:
+        return urllib.request.urlopen(endpoint + "/ready", timeout=5).status == 200
+    except Exception:  # noqa: BLE001 - 503 raises
+        return False
+
+
+def test_losing_the_database_fails_fast_and_recovers_with_every_acknowledged_write(own_postgres, data_dir):
+    url, directory = own_postgres
+    port = url.split(":")[2].split("/")[0]
+    trent = Trent("--store", url, "--data-dir", data_dir, "--store-timeout", "2")
+    acknowledged = []
+    stop = threading.Event()
+
+    def writer():
+        kms = trent.client()
+        while not stop.is_set():
+            try:
+                acknowledged.append(kms.create_key(Description="under load")["KeyMetadata"]["KeyId"])
+            except botocore.exceptions.ClientError:
+                time.sleep(0.05)
+
+    try:
+        kms = trent.client()
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        blob = kms.encrypt(KeyId=key, Plaintext=b"before")["CiphertextBlob"]
+        threads = [threading.Thread(target=writer) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        time.sleep(1.5)
+        pg_ctl(directory, "-m", "immediate", "stop")
+        time.sleep(1.5)  # the change feed is gone: the node no longer trusts its cache
+
+        # Every request answers within the store timeout (2 s) and a margin: an error, never a hang. (One attempt
+        # per call: botocore would retry a 503 on its own.)
+        once = boto3.client("kms", endpoint_url=trent.endpoint, region_name="us-east-1", aws_access_key_id="AKID",
+                            aws_secret_access_key="secret", config=Config(retries={"total_max_attempts": 1}))
+        for call in (lambda: once.create_key(), lambda: once.encrypt(KeyId=key, Plaintext=b"x"),
+                     lambda: once.describe_key(KeyId=key)):
+            started = time.time()
+            with pytest.raises(botocore.exceptions.ClientError) as refused:
+                call()
+            assert time.time() - started < 3.5
+            assert refused.value.response["Error"]["Code"] == "DependencyTimeoutException"
+        assert not ready(trent.endpoint)
+
+        pg_ctl(directory, "-o", f'"-c listen_addresses=127.0.0.1 -p {port} -k {directory}"',
+               "-l", f"{directory}/server.log", "start")
+        deadline = time.time() + 20
+        while time.time() < deadline and not ready(trent.endpoint):
+            time.sleep(0.2)
+        assert ready(trent.endpoint), "the node did not recover by itself"
+        time.sleep(1)
+        stop.set()
+        for thread in threads:
+            thread.join()
+        assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"before"
+        listed = set()
+        for page in kms.get_paginator("list_keys").paginate():
+            listed.update(k["KeyId"] for k in page["Keys"])
+        missing = [k for k in acknowledged if k not in listed]
+        assert acknowledged and not missing, f"{len(missing)} acknowledged keys lost"
+    finally:
+        stop.set()
+        trent.stop()
