@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import PostgresNIO
 import Synchronization
@@ -27,15 +28,28 @@ public final class PostgresKeyStore: KeyStore {
     /// `StoreError.unavailable`, a broken uniqueness, foreign-key or serialization rule `StoreError.conflict`.
     func bounded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let timeout = self.timeout
+        let started = ContinuousClock.now
+        defer { Self.callDuration.record(duration: ContinuousClock.now - started) }
         do {
             return try await Self.mapped(timeout: timeout, body)
+        } catch let error as StoreError {
+            Self.count(error)
+            throw error
         } catch let error as PostgresTransactionError {
             // The closure's own error (a conflict it found, or a failed statement) or the commit's.
-            if let inner = error.closureError ?? error.commitError ?? error.beginError {
-                throw Self.map(inner)
-            }
-            throw StoreError.unavailable("a transaction failed")
+            let mapped = (error.closureError ?? error.commitError ?? error.beginError).map(Self.map)
+            Self.count(mapped ?? StoreError.unavailable(""))
+            throw mapped ?? StoreError.unavailable("a transaction failed")
         }
+    }
+
+    /// Every storage call's duration (waiting for a pooled connection included), and failures by kind.
+    /// (Made per call, not once: a timer made before `trent serve` bootstraps Prometheus would stay a no-op.)
+    static var callDuration: Timer { Timer(label: "trent_store_call_duration_seconds", dimensions: [("store", "postgres")]) }
+
+    static func count(_ error: any Error) {
+        let kind = (error as? StoreError) == .conflict ? "conflict" : "unavailable"
+        Counter(label: "trent_store_errors_total", dimensions: [("store", "postgres"), ("kind", kind)]).increment()
     }
 
     static func map(_ error: any Error) -> any Error {

@@ -127,12 +127,21 @@ struct Serve: AsyncParsableCommand {
         let rotation = Task {
             while !Task.isCancelled {
                 do {
+                    var ran = true
                     if let leases {
-                        _ = try await leases.runExclusively("rotation") { try await AutomaticRotation(kms: kms).rotateDueKeys() }
+                        ran = try await leases.runExclusively("rotation") {
+                            try await AutomaticRotation(kms: kms).rotateDueKeys()
+                        }
                     } else {
                         try await AutomaticRotation(kms: kms).rotateDueKeys()
                     }
+                    Counter(
+                        label: "trent_background_runs_total",
+                        dimensions: [("job", "rotation"), ("outcome", ran ? "ran" : "another node holds it")]
+                    ).increment()
                 } catch {
+                    Counter(label: "trent_background_runs_total", dimensions: [("job", "rotation"), ("outcome", "failed")])
+                        .increment()
                     logger.warning("rotation pass failed: \(error)")
                 }
                 try? await Task.sleep(for: .seconds(60))
@@ -145,6 +154,8 @@ struct Serve: AsyncParsableCommand {
                 do { try await kms.flushUsage() } catch { logger.warning("key usage flush failed: \(error)") }
             }
         }
+        let cacheMetrics = Task { await CacheMetrics(cache: kms.store).run() }
+        defer { cacheMetrics.cancel() }
         defer { usage.cancel() }
         defer { rotation.cancel() }
         defer { sweeper.cancel() }

@@ -1,11 +1,12 @@
 """Prometheus metrics on GET /metrics: every request by operation and outcome, with durations."""
 import re
+import time
 import urllib.request
 
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import Trent
+from conftest import POSTGRES, Trent
 
 
 def scrape(trent):
@@ -36,5 +37,32 @@ def test_requests_are_counted_by_operation_and_outcome():
         assert value(text, "trent_request_duration_seconds_count", operation="Encrypt") == 3
         assert "# TYPE trent_request_duration_seconds histogram" in text
         assert key not in text  # no identifiers in labels
+    finally:
+        trent.stop()
+
+
+def test_the_cache_and_background_jobs_are_counted():
+    trent = Trent("--in-memory")
+    try:
+        kms = trent.client()
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName="alias/metered", TargetKeyId=key)
+        for _ in range(5):
+            kms.encrypt(KeyId="alias/metered", Plaintext=b"x")
+        deadline = time.time() + 10
+        text = ""
+        while time.time() < deadline:
+            text = scrape(trent)
+            if value(text, "trent_cache_lookups_total", kind="key", outcome="hit") >= 4:
+                break
+            time.sleep(0.3)
+        assert value(text, "trent_cache_lookups_total", kind="key", outcome="hit") >= 4
+        assert value(text, "trent_cache_lookups_total", kind="alias", outcome="hit") >= 4
+        assert value(text, "trent_cache_lookups_total", kind="key", outcome="miss") >= 1
+        assert value(text, "trent_cache_invalidations_total", source="this node") >= 2
+        assert value(text, "trent_cache_entries", kind="key") >= 1
+        assert value(text, "trent_background_runs_total", job="deletion", outcome="ran") >= 1
+        if POSTGRES:  # the same server on PostgreSQL: its storage calls are timed
+            assert value(text, "trent_store_call_duration_seconds_count", store="postgres") >= 1
     finally:
         trent.stop()

@@ -13,6 +13,7 @@ public final class CachedKeyStore: KeyStore {
     private struct Cache {
         var keys: LRUCache<KeyIdentity, KeyRecord>
         var aliases: LRUCache<ScopedAlias, AliasRecord>
+        var statistics = Statistics()
         var generation: UInt64 = 0
         /// What each recent generation changed (oldest first), for readers that refresh only what changed.
         var journal: [(generation: UInt64, change: Change)] = []
@@ -31,6 +32,20 @@ public final class CachedKeyStore: KeyStore {
     public let base: any KeyStore
     private let cache: Mutex<Cache>
 
+    /// What the cache has done since it was made, for metrics.
+    public struct Statistics: Sendable, Equatable {
+        public var keyHits = 0
+        public var keyMisses = 0
+        public var aliasHits = 0
+        public var aliasMisses = 0
+        /// Invalidations by this node's commits, and by changes other nodes made (notifications, the change log).
+        public var localInvalidations = 0
+        public var remoteInvalidations = 0
+        public var fullInvalidations = 0
+        public init() {}
+    }
+    public var statistics: Statistics { cache.withLock { $0.statistics } }
+
     /// Holds at most `maxKeys` key records and `maxAliases` aliases, and about `maxBytes` of key records,
     /// evicting the least recently used first.
     public init(_ base: any KeyStore, maxKeys: Int = 20_000, maxBytes: Int = 24 << 20, maxAliases: Int = 20_000) {
@@ -47,7 +62,11 @@ public final class CachedKeyStore: KeyStore {
     }
 
     public func key(_ identity: KeyIdentity) async throws -> KeyRecord? {
-        let (hit, generation) = cache.withLock { ($0.keys.get(identity), $0.generation) }
+        let (hit, generation) = cache.withLock { c in
+            let hit = c.keys.get(identity)
+            if hit == nil { c.statistics.keyMisses += 1 } else { c.statistics.keyHits += 1 }
+            return (hit, c.generation)
+        }
         if let hit { return hit }
         let record = try await base.key(identity)
         if let record {
@@ -61,7 +80,11 @@ public final class CachedKeyStore: KeyStore {
 
     public func alias(_ name: AliasName, in scope: Scope) async throws -> AliasRecord? {
         let slot = ScopedAlias(scope: scope, name: name)
-        let (hit, generation) = cache.withLock { ($0.aliases.get(slot), $0.generation) }
+        let (hit, generation) = cache.withLock { c in
+            let hit = c.aliases.get(slot)
+            if hit == nil { c.statistics.aliasMisses += 1 } else { c.statistics.aliasHits += 1 }
+            return (hit, c.generation)
+        }
         if let hit { return hit }
         let record = try await base.alias(name, in: scope)
         if let record {
@@ -130,6 +153,7 @@ public final class CachedKeyStore: KeyStore {
 
     private func invalidate(_ changes: ChangeSet) {
         cache.withLock { c in
+            c.statistics.localInvalidations += 1
             c.generation &+= 1
             var change = Change(keys: Set(changes.touchedKeys))
             for key in changes.keys {
@@ -165,6 +189,7 @@ public final class CachedKeyStore: KeyStore {
     public func invalidate(keys: [KeyIdentity], aliasScopes: [Scope]) {
         guard !keys.isEmpty || !aliasScopes.isEmpty else { return }
         cache.withLock { c in
+            c.statistics.remoteInvalidations += 1
             c.generation &+= 1
             c.journal.append((c.generation, Change(keys: Set(keys), aliasScopes: Set(aliasScopes))))
             if c.journal.count > Self.journalLimit {
@@ -179,6 +204,7 @@ public final class CachedKeyStore: KeyStore {
 
     public func invalidateAll() {
         cache.withLock { c in
+            c.statistics.fullInvalidations += 1
             c.generation &+= 1
             c.journal.removeAll()
             c.journalStart = c.generation

@@ -35,12 +35,19 @@ public struct DeletionSweeper: Sendable {
     public func run(every interval: Duration = .seconds(60), leases: (any JobLeases)? = nil) async {
         while !Task.isCancelled {
             do {
+                var ran = true
                 if let leases {
-                    _ = try await leases.runExclusively("deletion") { _ = try await sweep() }
+                    ran = try await leases.runExclusively("deletion") { _ = try await sweep() }
                 } else {
                     try await sweep()
                 }
+                Counter(
+                    label: "trent_background_runs_total",
+                    dimensions: [("job", "deletion"), ("outcome", ran ? "ran" : "another node holds it")]
+                ).increment()
             } catch {
+                Counter(label: "trent_background_runs_total", dimensions: [("job", "deletion"), ("outcome", "failed")])
+                    .increment()
                 kms.logger.warning("deletion sweep failed: \(error)")
             }
             try? await Task.sleep(for: interval)
