@@ -14,12 +14,44 @@ public final class PostgresChangeFollower: Sendable {
     let cache: CachedKeyStore
     let logger: Logger
     let interval: Duration
+    /// This node's name in the log (`PostgresKeyStore.node`): its own commits invalidated its cache already.
+    let node: String
+    /// Shared by the listener and the log reader: what was applied, so nothing is applied twice.
+    private let mark = Mutex<Watermark?>(nil)
 
-    public init(client: PostgresClient, cache: CachedKeyStore, logger: Logger, interval: Duration = .seconds(1)) {
+    public init(
+        client: PostgresClient, cache: CachedKeyStore, node: String, logger: Logger, interval: Duration = .seconds(1)
+    ) {
         self.client = client
         self.cache = cache
+        self.node = node
         self.logger = logger
         self.interval = interval
+    }
+
+    /// One log entry, `NODE|CHANGES`: applied unless this node wrote it.
+    func applyEntry(_ entry: Substring) {
+        guard let bar = entry.firstIndex(of: "|") else {
+            cache.invalidateAll()
+            return
+        }
+        if entry[..<bar] != node { apply(String(entry[entry.index(after: bar)...])) }
+    }
+
+    /// A notification, `ID|NODE|CHANGES`: applied, and its id marked seen for the log reader.
+    func applyNotification(_ payload: String) {
+        guard let bar = payload.firstIndex(of: "|"), let id = Int64(payload[..<bar]) else {
+            cache.invalidateAll()
+            return
+        }
+        let fresh = mark.withLock { m -> Bool in
+            guard var current = m else { return true }  // the reader has not started: nothing to skip yet
+            guard id > current.below, !current.seenAbove.contains(id) else { return false }
+            current.seenAbove.insert(id)
+            m = current
+            return true
+        }
+        if fresh { applyEntry(payload[payload.index(after: bar)...]) }
     }
 
     /// Applies one change-log entry or notification payload: `k:ACCOUNT:REGION:KEYID` and `a:ACCOUNT:REGION`,
@@ -65,7 +97,7 @@ public final class PostgresChangeFollower: Sendable {
                     try await connection.listen(on: "trent_changes") { notifications in
                         // Whatever happened while no one listened is unknown: start from a clean cache.
                         cache.invalidateAll()
-                        for try await notification in notifications { apply(notification.payload) }
+                        for try await notification in notifications { applyNotification(notification.payload) }
                     }
                 }
             } catch {
@@ -102,10 +134,9 @@ public final class PostgresChangeFollower: Sendable {
     static let batchLimit = 5000
 
     func poll() async {
-        var mark: Watermark?
         while !Task.isCancelled {
             do {
-                if mark == nil {
+                if mark.withLock({ $0 == nil }) {
                     // Start at the log's end: the cache is empty or was just dropped.
                     var end: Int64 = 0
                     for try await id in try await client.query("SELECT coalesce(max(id), 0) FROM trent_change_log")
@@ -113,10 +144,10 @@ public final class PostgresChangeFollower: Sendable {
                     {
                         end = id
                     }
-                    mark = Watermark(below: end)
+                    mark.withLock { $0 = Watermark(below: end) }
                     cache.invalidateAll()
                 }
-                let below = mark!.below
+                let below = mark.withLock { $0?.below ?? 0 }
                 var rows: [(Int64, String)] = []
                 for try await row in try await client.query(
                     "SELECT id, changes FROM trent_change_log WHERE id > \(below) ORDER BY id LIMIT \(Self.batchLimit)"
@@ -124,28 +155,34 @@ public final class PostgresChangeFollower: Sendable {
                     rows.append(row)
                 }
                 if rows.count == Self.batchLimit {
-                    mark = nil  // too far behind to replay: drop everything and start again at the end
+                    mark.withLock { $0 = nil }  // too far behind to replay: drop everything and start at the end
                     continue
                 }
                 let now = ContinuousClock.now
-                var expected = below + 1
-                for (id, changes) in rows where !mark!.seenAbove.contains(id) {
-                    while expected < id {
-                        if mark!.holes[expected] == nil && !mark!.seenAbove.contains(expected) {
-                            mark!.holes[expected] = now
+                let unseen = mark.withLock { m -> [(Int64, String)] in
+                    guard var current = m else { return [] }
+                    var unseen: [(Int64, String)] = []
+                    var expected = current.below + 1
+                    for (id, changes) in rows {
+                        while expected < id {
+                            if current.holes[expected] == nil && !current.seenAbove.contains(expected) {
+                                current.holes[expected] = now
+                            }
+                            expected += 1
                         }
-                        expected += 1
+                        expected = id + 1
+                        if current.seenAbove.insert(id).inserted { unseen.append((id, changes)) }
                     }
-                    expected = id + 1
-                    mark!.seenAbove.insert(id)
-                    apply(changes)
+                    current.advance(now: now, patience: Self.holePatience)
+                    m = current
+                    return unseen
                 }
-                mark!.advance(now: now, patience: Self.holePatience)
+                for (_, entry) in unseen { applyEntry(entry[...]) }
                 try await pruneOccasionally()
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("change log unreadable; the cache will be dropped", metadata: ["error": "\(type(of: error))"])
-                mark = nil
+                mark.withLock { $0 = nil }
             }
             try? await Task.sleep(for: interval)
         }

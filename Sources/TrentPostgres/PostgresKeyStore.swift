@@ -16,6 +16,9 @@ public final class PostgresKeyStore: KeyStore {
     let logger: Logger
     let timeout: Duration
 
+    /// This process's name in the change log (random per start).
+    public let node = RandomUUID.make()
+
     public init(client: PostgresClient, timeout: Duration = .seconds(5), logger: Logger) {
         self.client = client
         self.timeout = timeout
@@ -352,9 +355,9 @@ public final class PostgresKeyStore: KeyStore {
     }
 
     public func commit(_ changes: ChangeSet) async throws {
-        try await bounded { [client, logger] in
+        try await bounded { [client, logger, node] in
             try await client.withTransaction(logger: logger) { connection in
-                try await Self.apply(changes, connection, logger)
+                try await Self.apply(changes, connection, logger, node: node)
             }
         }
     }
@@ -363,7 +366,9 @@ public final class PostgresKeyStore: KeyStore {
         (identity.scope.account.rawValue, identity.scope.region.rawValue, identity.id.rawValue)
     }
 
-    static func apply(_ changes: ChangeSet, _ connection: PostgresConnection, _ logger: Logger) async throws {
+    static func apply(
+        _ changes: ChangeSet, _ connection: PostgresConnection, _ logger: Logger, node: String
+    ) async throws {
         if let canary = changes.rootKeyCanary {
             try await connection.query(
                 """
@@ -462,10 +467,13 @@ public final class PostgresKeyStore: KeyStore {
         if !notices.isEmpty {
             // Other nodes drop what they cached of these keys and alias scopes (delivered at commit, not before);
             // the change log row lets a node that missed the notification catch up.
+            // Entries name the node that committed (it has invalidated its own cache already); the notification
+            // carries the entry's id too, so the log reader skips what a notification delivered.
             let payload = Array(Set(notices)).sorted().joined(separator: ",")
-            let bounded = payload.utf8.count < 7000 ? payload : "*"
-            try await connection.query("INSERT INTO trent_change_log (changes) VALUES (\(bounded))", logger: logger)
-            try await connection.query("SELECT pg_notify('trent_changes', \(bounded))", logger: logger)
+            let entry = node + "|" + (payload.utf8.count < 7000 ? payload : "*")
+            try await connection.query(
+                "WITH logged AS (INSERT INTO trent_change_log (changes) VALUES (\(entry)) RETURNING id, changes) SELECT pg_notify('trent_changes', id || '|' || changes) FROM logged",
+                logger: logger)
         }
     }
 }

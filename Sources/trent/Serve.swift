@@ -80,11 +80,12 @@ struct Serve: AsyncParsableCommand {
             opened = chosen
             directory = chosen.directory
             storageLine = chosen.description
-            if let client = chosen.postgres {
-                let cached = CachedKeyStore(chosen.store)
+            if let client = chosen.postgres, let postgresStore = chosen.store as? PostgresKeyStore {
+                let cached = CachedKeyStore(postgresStore)
                 store = cached
                 // What other nodes commit reaches this node's cache by notification, or within a second by the log.
-                let follower = PostgresChangeFollower(client: client, cache: cached, logger: logger)
+                let follower = PostgresChangeFollower(
+                    client: client, cache: cached, node: postgresStore.node, logger: logger)
                 followerTask = Task { await follower.run() }
             } else {
                 store = chosen.store

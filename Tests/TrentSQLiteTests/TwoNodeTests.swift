@@ -14,7 +14,8 @@ struct TwoNodeTests {
     func node(_ harness: StoreHarness) async throws -> (CachedKeyStore, Task<Void, Never>) {
         let store = try await harness.open() as! PostgresKeyStore
         let cache = CachedKeyStore(store)
-        let follower = PostgresChangeFollower(client: store.client, cache: cache, logger: Logger(label: "test"))
+        let follower = PostgresChangeFollower(
+            client: store.client, cache: cache, node: store.node, logger: Logger(label: "test"))
         return (cache, Task { await follower.run() })
     }
 
@@ -139,5 +140,23 @@ struct TwoNodeTests {
         release.continuation.yield()
         #expect(try await first.value == true)
         #expect(try await b.runExclusively("deletion") {} == true)
+    }
+
+    @Test func aChangeWhoseNotificationWasMissedIsReadFromTheLog() async throws {
+        let harness = try await StoreHarness(.postgres, directory: FileManager.default.temporaryDirectory)
+        defer { harness.close() }
+        let (b, followB) = try await node(harness)
+        defer { followB.cancel() }
+        let a = try await harness.open() as! PostgresKeyStore
+        let record = key()
+        try await a.commit(.key(.put(record, expectedRevision: nil)))
+        try await Task.sleep(for: .milliseconds(1500))  // B's log reader has started and read past that commit
+        _ = try await b.key(record.identity)
+        #expect(b.occupancy.keys == 1)
+        // A change-log entry without its notification, as if the notification had been lost.
+        let entry = "another-node|k:\(scope.account.rawValue):\(scope.region.rawValue):\(record.identity.id.rawValue)"
+        try await a.client.query("INSERT INTO trent_change_log (changes) VALUES (\(entry))")
+        let dropped = try await within(.seconds(2)) { b.occupancy.keys == 0 }
+        #expect(dropped != nil, "the log reader did not drop the key named only in the change log")
     }
 }
