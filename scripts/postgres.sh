@@ -35,3 +35,20 @@ stop_postgres() {
     if [ "$(id -u)" = 0 ]; then rm -rf "$POSTGRES_DIR"; else sudo rm -rf "$POSTGRES_DIR"; fi
     POSTGRES_DIR=""
 }
+
+# A streaming standby of the server started by start_postgres (pg_basebackup -R), on its own free port, and the
+# primary told to wait for it at every commit (synchronous replication). Sets STANDBY_URL and STANDBY_DIR.
+start_standby() {
+    local bin port primary_port
+    bin="$(postgres_bin)"
+    primary_port="$(echo "$POSTGRES_URL" | sed -E 's#.*:([0-9]+)/.*#\1#')"
+    STANDBY_DIR="$(mktemp -d /tmp/trent-standby.XXXXXX)"
+    if [ "$(id -u)" = 0 ]; then chown postgres "$STANDBY_DIR"; else sudo chown postgres "$STANDBY_DIR"; fi
+    as_postgres "$bin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U trent -D "$STANDBY_DIR/data" -R -X stream >/dev/null
+    port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+    as_postgres "$bin/pg_ctl" -D "$STANDBY_DIR/data" -l "$STANDBY_DIR/server.log" -w \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $STANDBY_DIR -c max_connections=200" start >/dev/null
+    psql "$POSTGRES_URL" -qc "ALTER SYSTEM SET synchronous_standby_names = '*'" -c "SELECT pg_reload_conf()" >/dev/null
+    STANDBY_URL="postgres://trent@127.0.0.1:$port/postgres?sslmode=disable"
+    export STANDBY_URL STANDBY_DIR
+}

@@ -10,7 +10,9 @@ import TrentCore
 /// the fallback for a notification it missed (connection lost, listener restarted). When it cannot tell what it
 /// missed (it was disconnected, or too far behind) it drops the whole cache.
 public final class PostgresChangeFollower: Sendable {
-    let client: PostgresClient
+    let endpoints: PostgresEndpoints
+    /// The server in use now (another after a failover).
+    var client: PostgresClient { endpoints.client }
     let cache: CachedKeyStore
     let logger: Logger
     let interval: Duration
@@ -19,12 +21,10 @@ public final class PostgresChangeFollower: Sendable {
     /// Shared by the listener and the log reader: what was applied, so nothing is applied twice.
     private let mark = Mutex<Watermark?>(nil)
 
-    public init(
-        client: PostgresClient, cache: CachedKeyStore, node: String, logger: Logger, interval: Duration = .seconds(1)
-    ) {
-        self.client = client
+    public init(store: PostgresKeyStore, cache: CachedKeyStore, logger: Logger, interval: Duration = .seconds(1)) {
+        endpoints = store.endpoints
         self.cache = cache
-        self.node = node
+        node = store.node
         self.logger = logger
         self.interval = interval
     }

@@ -12,15 +12,21 @@ import TrentCore
 /// decide again. Every call is bounded by `timeout`: an unreachable database is `StoreError.unavailable`, never
 /// a hang. The client's pool must be running (`run()`, as a service) for calls to proceed.
 public final class PostgresKeyStore: KeyStore {
-    public let client: PostgresClient
+    public let endpoints: PostgresEndpoints
+    /// The client of the server in use now (it changes when a standby is promoted).
+    public var client: PostgresClient { endpoints.client }
     let logger: Logger
     let timeout: Duration
 
     /// This process's name in the change log (random per start).
     public let node = RandomUUID.make()
 
-    public init(client: PostgresClient, timeout: Duration = .seconds(5), logger: Logger) {
-        self.client = client
+    public convenience init(client: PostgresClient, timeout: Duration = .seconds(5), logger: Logger) {
+        self.init(endpoints: PostgresEndpoints(client: client, logger: logger), timeout: timeout, logger: logger)
+    }
+
+    public init(endpoints: PostgresEndpoints, timeout: Duration = .seconds(5), logger: Logger) {
+        self.endpoints = endpoints
         self.timeout = timeout
         self.logger = logger
     }
@@ -37,11 +43,13 @@ public final class PostgresKeyStore: KeyStore {
             return try await Self.mapped(timeout: timeout, body)
         } catch let error as StoreError {
             Self.count(error)
+            if error != .conflict { endpoints.suspectPrimaryLost() }
             throw error
         } catch let error as PostgresTransactionError {
             // The closure's own error (a conflict it found, or a failed statement) or the commit's.
             let mapped = (error.closureError ?? error.commitError ?? error.beginError).map(Self.map)
             Self.count(mapped ?? StoreError.unavailable(""))
+            if (mapped as? StoreError) != .conflict { endpoints.suspectPrimaryLost() }
             throw mapped ?? StoreError.unavailable("a transaction failed")
         }
     }

@@ -39,8 +39,7 @@ struct OpenedStore {
     /// Where the development root key lives (and, for SQLite, the database).
     let directory: URL
     let description: String
-    let postgres: PostgresClient?
-    private let runner: Task<Void, Never>?
+    let postgres: PostgresEndpoints?
 
     static func open(
         dataDir: String, url: String?, passwordFile: String?, timeout: Double, requireExisting: Bool, logger: Logger
@@ -55,7 +54,7 @@ struct OpenedStore {
             // The store creates the directory, private (0700).
             return OpenedStore(
                 store: try SQLiteKeyStore(directory: directory), directory: directory,
-                description: "SQLite in \(directory.path)", postgres: nil, runner: nil)
+                description: "SQLite in \(directory.path)", postgres: nil)
         }
         let parsed: PostgresStoreURL
         do {
@@ -66,20 +65,19 @@ struct OpenedStore {
         // The data directory holds only the development root key here; private like everything Trent writes.
         try FileManager.default.createDirectory(
             at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let client = PostgresClient(configuration: parsed.configuration(), backgroundLogger: logger)
-        let runner = Task { await client.run() }
+        let endpoints = await PostgresEndpoints.connect(parsed, logger: logger)
         do {
-            try await PostgresSchema.migrate(client, logger: logger)
+            try await PostgresSchema.migrate(endpoints.client, logger: logger)
         } catch {
-            runner.cancel()
+            endpoints.close()
             throw ValidationError("PostgreSQL at \(parsed.redacted): \(error)")
         }
         return OpenedStore(
-            store: PostgresKeyStore(client: client, timeout: .milliseconds(Int(timeout * 1000)), logger: logger),
-            directory: directory, description: "PostgreSQL at \(parsed.redacted)", postgres: client, runner: runner)
+            store: PostgresKeyStore(endpoints: endpoints, timeout: .milliseconds(Int(timeout * 1000)), logger: logger),
+            directory: directory, description: "PostgreSQL at \(parsed.redacted)", postgres: endpoints)
     }
 
-    func close() { runner?.cancel() }
+    func close() { postgres?.close() }
 }
 
 /// Where the root key comes from: `--root-key-file`, else `TRENT_ROOT_KEY`, else (development mode) a key

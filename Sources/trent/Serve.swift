@@ -80,12 +80,11 @@ struct Serve: AsyncParsableCommand {
             opened = chosen
             directory = chosen.directory
             storageLine = chosen.description
-            if let client = chosen.postgres, let postgresStore = chosen.store as? PostgresKeyStore {
+            if let postgresStore = chosen.store as? PostgresKeyStore {
                 let cached = CachedKeyStore(postgresStore)
                 store = cached
                 // What other nodes commit reaches this node's cache by notification, or within a second by the log.
-                let follower = PostgresChangeFollower(
-                    client: client, cache: cached, node: postgresStore.node, logger: logger)
+                let follower = PostgresChangeFollower(store: postgresStore, cache: cached, logger: logger)
                 followerTask = Task { await follower.run() }
             } else {
                 store = chosen.store

@@ -14,8 +14,7 @@ struct TwoNodeTests {
     func node(_ harness: StoreHarness) async throws -> (CachedKeyStore, Task<Void, Never>) {
         let store = try await harness.open() as! PostgresKeyStore
         let cache = CachedKeyStore(store)
-        let follower = PostgresChangeFollower(
-            client: store.client, cache: cache, node: store.node, logger: Logger(label: "test"))
+        let follower = PostgresChangeFollower(store: store, cache: cache, logger: Logger(label: "test"))
         return (cache, Task { await follower.run() })
     }
 

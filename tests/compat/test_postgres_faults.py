@@ -98,3 +98,55 @@ def test_losing_the_database_fails_fast_and_recovers_with_every_acknowledged_wri
     finally:
         stop.set()
         trent.stop()
+
+
+@pytest.fixture
+def primary_and_standby():
+    out = shell('start_postgres; start_standby; echo "$POSTGRES_URL $POSTGRES_DIR $STANDBY_URL $STANDBY_DIR"').split()
+    yield out
+    shell(f'POSTGRES_DIR={out[3]}; stop_postgres; POSTGRES_DIR={out[1]}; stop_postgres')
+
+
+def test_after_the_primary_is_lost_and_a_standby_promoted_no_acknowledged_write_is_lost(primary_and_standby,
+                                                                                         data_dir):
+    primary_url, primary_dir, standby_url, standby_dir = primary_and_standby
+    hosts = ",".join(u.split("@")[1].split("/")[0] for u in (primary_url, standby_url))
+    trent = Trent("--store", f"postgres://trent@{hosts}/postgres?sslmode=disable", "--data-dir", data_dir,
+                  "--store-timeout", "2")
+    acknowledged = []
+    stop = threading.Event()
+
+    def writer():
+        kms = trent.client()
+        while not stop.is_set():
+            try:
+                acknowledged.append(kms.create_key(Description="replicated")["KeyMetadata"]["KeyId"])
+            except botocore.exceptions.ClientError:
+                time.sleep(0.05)
+
+    try:
+        threads = [threading.Thread(target=writer) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        time.sleep(2)
+        before = len(acknowledged)
+        pg_ctl(primary_dir, "-m", "immediate", "stop")
+        pg_ctl(standby_dir, "promote")
+        # Trent finds the promoted standby by itself and writes there, without a restart.
+        deadline = time.time() + 30
+        while time.time() < deadline and len(acknowledged) <= before + 5:
+            time.sleep(0.2)
+        stop.set()
+        for thread in threads:
+            thread.join()
+        assert len(acknowledged) > before + 5, "no writes after the failover"
+        assert "PostgreSQL primary is now" in "".join(trent.output)
+        kms = trent.client()
+        listed = set()
+        for page in kms.get_paginator("list_keys").paginate():
+            listed.update(k["KeyId"] for k in page["Keys"])
+        missing = [k for k in acknowledged if k not in listed]
+        assert not missing, f"{len(missing)} of {len(acknowledged)} acknowledged keys lost in the failover"
+    finally:
+        stop.set()
+        trent.stop()
