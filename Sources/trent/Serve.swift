@@ -126,23 +126,8 @@ struct Serve: AsyncParsableCommand {
         let sweeper = Task { await DeletionSweeper(kms: kms).run(every: .seconds(30), leases: leases) }
         let rotation = Task {
             while !Task.isCancelled {
-                do {
-                    var ran = true
-                    if let leases {
-                        ran = try await leases.runExclusively("rotation") {
-                            try await AutomaticRotation(kms: kms).rotateDueKeys()
-                        }
-                    } else {
-                        try await AutomaticRotation(kms: kms).rotateDueKeys()
-                    }
-                    Counter(
-                        label: "trent_background_runs_total",
-                        dimensions: [("job", "rotation"), ("outcome", ran ? "ran" : "another node holds it")]
-                    ).increment()
-                } catch {
-                    Counter(label: "trent_background_runs_total", dimensions: [("job", "rotation"), ("outcome", "failed")])
-                        .increment()
-                    logger.warning("rotation pass failed: \(error)")
+                await BackgroundJob.pass("rotation", leases: leases, logger: logger) {
+                    _ = try await AutomaticRotation(kms: kms).rotateDueKeys()
                 }
                 try? await Task.sleep(for: .seconds(60))
             }

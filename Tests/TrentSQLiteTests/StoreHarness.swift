@@ -24,6 +24,10 @@ final class StoreHarness: @unchecked Sendable {
     private var memory: InMemoryKeyStore?
     private var databaseURL: String?
     private var clients: [(PostgresClient, Task<Void, Never>)] = []
+    private var tasks: [Task<Void, Never>] = []
+
+    /// A task to cancel when the test ends (a node's change follower).
+    func cancelOnClose(_ task: Task<Void, Never>) { tasks.append(task) }
 
     init(_ kind: StoreKind, directory: URL) async throws {
         self.kind = kind
@@ -61,6 +65,7 @@ final class StoreHarness: @unchecked Sendable {
     }
 
     func close() {
+        for task in tasks { task.cancel() }
         for (_, task) in clients { task.cancel() }
     }
 }

@@ -11,11 +11,13 @@ import TrentPostgres
 struct TwoNodeTests {
     let scope = Scope(account: AccountID("111122223333")!, region: Region("us-east-1")!)
 
-    func node(_ harness: StoreHarness) async throws -> (CachedKeyStore, Task<Void, Never>) {
+    /// A node: its own client, cache and change follower (stopped when the harness closes).
+    func node(_ harness: StoreHarness) async throws -> CachedKeyStore {
         let store = try await harness.open() as! PostgresKeyStore
         let cache = CachedKeyStore(store)
         let follower = PostgresChangeFollower(store: store, cache: cache, logger: Logger(label: "test"))
-        return (cache, Task { await follower.run() })
+        harness.cancelOnClose(Task { await follower.run() })
+        return cache
     }
 
     func key() -> KeyRecord {
@@ -41,12 +43,8 @@ struct TwoNodeTests {
     @Test func aChangeOnOneNodeReachesTheOtherWithinASecond() async throws {
         let harness = try await StoreHarness(.postgres, directory: FileManager.default.temporaryDirectory)
         defer { harness.close() }
-        let (a, followA) = try await node(harness)
-        let (b, followB) = try await node(harness)
-        defer {
-            followA.cancel()
-            followB.cancel()
-        }
+        let a = try await node(harness)
+        let b = try await node(harness)
         try await Task.sleep(for: .milliseconds(300))  // both listening
         var record = key()
         try await a.commit(.key(.put(record, expectedRevision: nil)))
@@ -72,12 +70,8 @@ struct TwoNodeTests {
     @Test func concurrentAliasCreatesFromTwoNodesLeaveExactlyOne() async throws {
         let harness = try await StoreHarness(.postgres, directory: FileManager.default.temporaryDirectory)
         defer { harness.close() }
-        let (a, followA) = try await node(harness)
-        let (b, followB) = try await node(harness)
-        defer {
-            followA.cancel()
-            followB.cancel()
-        }
+        let a = try await node(harness)
+        let b = try await node(harness)
         let target = key()
         try await a.commit(.key(.put(target, expectedRevision: nil)))
         let wins = await withTaskGroup(of: Bool.self) { group in
@@ -144,8 +138,7 @@ struct TwoNodeTests {
     @Test func aChangeWhoseNotificationWasMissedIsReadFromTheLog() async throws {
         let harness = try await StoreHarness(.postgres, directory: FileManager.default.temporaryDirectory)
         defer { harness.close() }
-        let (b, followB) = try await node(harness)
-        defer { followB.cancel() }
+        let b = try await node(harness)
         let a = try await harness.open() as! PostgresKeyStore
         let record = key()
         try await a.commit(.key(.put(record, expectedRevision: nil)))

@@ -127,3 +127,41 @@ def data_dir():
     path = tempfile.mkdtemp(prefix="trent-compat-")
     yield path
     shutil.rmtree(path, ignore_errors=True)
+
+
+class KeyWriters:
+    """Threads creating keys on a server until stopped, keeping the ids of the keys it acknowledged. A refused
+    request is retried after a pause, or ends the thread with `give_up=True` (a server going away)."""
+
+    def __init__(self, trent, threads=3, description="under load", give_up=False):
+        import botocore.exceptions
+        self.acknowledged = []
+        self._stop = threading.Event()
+
+        def write():
+            kms = trent.client()
+            while not self._stop.is_set():
+                try:
+                    self.acknowledged.append(kms.create_key(Description=description)["KeyMetadata"]["KeyId"])
+                except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError):
+                    if give_up:
+                        return
+                    time.sleep(0.05)
+
+        self._threads = [threading.Thread(target=write) for _ in range(threads)]
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self):
+        self._stop.set()
+        for thread in self._threads:
+            thread.join()
+        return self.acknowledged
+
+
+def listed_key_ids(kms):
+    """Every key id ListKeys returns, all pages."""
+    listed = set()
+    for page in kms.get_paginator("list_keys").paginate():
+        listed.update(k["KeyId"] for k in page["Keys"])
+    return listed

@@ -3,7 +3,6 @@
 Runs in the PostgreSQL pass of the suite, on a PostgreSQL server of its own that it stops and starts."""
 import os
 import subprocess
-import threading
 import time
 import urllib.request
 
@@ -12,7 +11,7 @@ import botocore.exceptions
 import pytest
 from botocore.config import Config
 
-from conftest import POSTGRES, ROOT, Trent
+from conftest import POSTGRES, ROOT, KeyWriters, Trent, listed_key_ids
 
 pytestmark = pytest.mark.skipif(not POSTGRES, reason="runs in the PostgreSQL pass of the suite")
 
@@ -44,24 +43,12 @@ def test_losing_the_database_fails_fast_and_recovers_with_every_acknowledged_wri
     url, directory = own_postgres
     port = url.split(":")[2].split("/")[0]
     trent = Trent("--store", url, "--data-dir", data_dir, "--store-timeout", "2")
-    acknowledged = []
-    stop = threading.Event()
-
-    def writer():
-        kms = trent.client()
-        while not stop.is_set():
-            try:
-                acknowledged.append(kms.create_key(Description="under load")["KeyMetadata"]["KeyId"])
-            except botocore.exceptions.ClientError:
-                time.sleep(0.05)
-
+    writers = None
     try:
         kms = trent.client()
         key = kms.create_key()["KeyMetadata"]["KeyId"]
         blob = kms.encrypt(KeyId=key, Plaintext=b"before")["CiphertextBlob"]
-        threads = [threading.Thread(target=writer) for _ in range(3)]
-        for thread in threads:
-            thread.start()
+        writers = KeyWriters(trent)
         time.sleep(1.5)
         pg_ctl(directory, "-m", "immediate", "stop")
         time.sleep(1.5)  # the change feed is gone: the node no longer trusts its cache
@@ -86,17 +73,13 @@ def test_losing_the_database_fails_fast_and_recovers_with_every_acknowledged_wri
             time.sleep(0.2)
         assert ready(trent.endpoint), "the node did not recover by itself"
         time.sleep(1)
-        stop.set()
-        for thread in threads:
-            thread.join()
+        acknowledged = writers.stop()
         assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"before"
-        listed = set()
-        for page in kms.get_paginator("list_keys").paginate():
-            listed.update(k["KeyId"] for k in page["Keys"])
-        missing = [k for k in acknowledged if k not in listed]
+        missing = [k for k in acknowledged if k not in listed_key_ids(kms)]
         assert acknowledged and not missing, f"{len(missing)} acknowledged keys lost"
     finally:
-        stop.set()
+        if writers:
+            writers.stop()
         trent.stop()
 
 
@@ -113,22 +96,10 @@ def test_after_the_primary_is_lost_and_a_standby_promoted_no_acknowledged_write_
     hosts = ",".join(u.split("@")[1].split("/")[0] for u in (primary_url, standby_url))
     trent = Trent("--store", f"postgres://trent@{hosts}/postgres?sslmode=disable", "--data-dir", data_dir,
                   "--store-timeout", "2")
-    acknowledged = []
-    stop = threading.Event()
-
-    def writer():
-        kms = trent.client()
-        while not stop.is_set():
-            try:
-                acknowledged.append(kms.create_key(Description="replicated")["KeyMetadata"]["KeyId"])
-            except botocore.exceptions.ClientError:
-                time.sleep(0.05)
-
+    writers = KeyWriters(trent, description="replicated")
     try:
-        threads = [threading.Thread(target=writer) for _ in range(3)]
-        for thread in threads:
-            thread.start()
         time.sleep(2)
+        acknowledged = writers.acknowledged
         before = len(acknowledged)
         pg_ctl(primary_dir, "-m", "immediate", "stop")
         pg_ctl(standby_dir, "promote")
@@ -136,17 +107,11 @@ def test_after_the_primary_is_lost_and_a_standby_promoted_no_acknowledged_write_
         deadline = time.time() + 30
         while time.time() < deadline and len(acknowledged) <= before + 5:
             time.sleep(0.2)
-        stop.set()
-        for thread in threads:
-            thread.join()
+        writers.stop()
         assert len(acknowledged) > before + 5, "no writes after the failover"
         assert "PostgreSQL primary is now" in "".join(trent.output)
-        kms = trent.client()
-        listed = set()
-        for page in kms.get_paginator("list_keys").paginate():
-            listed.update(k["KeyId"] for k in page["Keys"])
-        missing = [k for k in acknowledged if k not in listed]
+        missing = [k for k in acknowledged if k not in listed_key_ids(trent.client())]
         assert not missing, f"{len(missing)} of {len(acknowledged)} acknowledged keys lost in the failover"
     finally:
-        stop.set()
+        writers.stop()
         trent.stop()

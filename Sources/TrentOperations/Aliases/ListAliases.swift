@@ -37,13 +37,7 @@ enum ListAliases: KMSOperation {
         // has passed its deletion date) merged with the AWS managed aliases, which are listed in every account and
         // Region even before their key exists.
         let size = min(request.Limit ?? 50, 100)
-        var after: AliasName?
-        if let marker = request.Marker {
-            guard let decoded = PageMarker.decode(marker), let name = AliasName(decoded) else {
-                throw KMSError(.invalidMarker, "Invalid marker: \(marker)")
-            }
-            after = name
-        }
+        let after = try PageMarker.position(request.Marker, as: AliasName.init)
         let stored = try await call.store.aliasPage(in: call.scope, after: after, limit: size + 1, liveAt: call.now)
         // Stored aliases past the last one read are unknown, so managed names beyond it wait for a later page.
         let horizon = stored.count > size ? stored.last?.name.rawValue : nil

@@ -34,22 +34,7 @@ public struct DeletionSweeper: Sendable {
     /// deletion is revision-checked anyway, so a second sweeper could only lose the race).
     public func run(every interval: Duration = .seconds(60), leases: (any JobLeases)? = nil) async {
         while !Task.isCancelled {
-            do {
-                var ran = true
-                if let leases {
-                    ran = try await leases.runExclusively("deletion") { _ = try await sweep() }
-                } else {
-                    try await sweep()
-                }
-                Counter(
-                    label: "trent_background_runs_total",
-                    dimensions: [("job", "deletion"), ("outcome", ran ? "ran" : "another node holds it")]
-                ).increment()
-            } catch {
-                Counter(label: "trent_background_runs_total", dimensions: [("job", "deletion"), ("outcome", "failed")])
-                    .increment()
-                kms.logger.warning("deletion sweep failed: \(error)")
-            }
+            await BackgroundJob.pass("deletion", leases: leases, logger: kms.logger) { _ = try await sweep() }
             try? await Task.sleep(for: interval)
         }
     }

@@ -29,4 +29,14 @@ enum PageMarker {
     static func decode(_ marker: String) -> String? {
         marker.hasPrefix("trent1:") ? String(marker.dropFirst(7)) : nil
     }
+
+    /// The position a request's Marker names, read as the store's key type (nil without a marker); a marker that
+    /// Trent did not write, or whose key is not of that type, is InvalidMarkerException.
+    static func position<Key>(_ marker: String?, as key: (String) -> Key?) throws(KMSError) -> Key? {
+        guard let marker else { return nil }
+        guard let decoded = decode(marker), let position = key(decoded) else {
+            throw KMSError(.invalidMarker, "Invalid marker: \(marker)")
+        }
+        return position
+    }
 }

@@ -22,13 +22,7 @@ enum ListKeys: KMSOperation {
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
         // One more than the page from the store's index tells whether another page follows.
         let size = min(request.Limit ?? 100, 1000)
-        var after: KeyID?
-        if let marker = request.Marker {
-            guard let decoded = PageMarker.decode(marker), let id = KeyID(decoded) else {
-                throw KMSError(.invalidMarker, "Invalid marker: \(marker)")
-            }
-            after = id
-        }
+        let after = try PageMarker.position(request.Marker, as: KeyID.init)
         let ids = try await call.store.keyPage(in: call.scope, after: after, limit: size + 1, liveAt: call.now)
         let items = ids.prefix(size)
         let truncated = ids.count > size
