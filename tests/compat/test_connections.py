@@ -78,15 +78,21 @@ def test_idle_connections_time_out_and_a_new_client_is_served(slow_headers):
         assert closed >= 250, f"only {closed} of {len(idle)} idle connections were closed"
         assert time.time() - started < 10
         import urllib.request
-        # The counter moves as each close completes on its event loop: give a loaded machine a moment.
+        # Every idle connection the server accepted is closed: none is left open but this scrape's and the
+        # client's, and the closes are counted. (How many of the 300 the server accepted at all depends on the
+        # listen backlog and the machine's load, so the count is not pinned to the limit of 200.)
+        def gauge(text, name):
+            lines = [l for l in text.splitlines() if l.startswith(name + " ")]
+            return float(lines[0].split()[-1]) if lines else None
         deadline = time.time() + 5
         while True:
             metrics = urllib.request.urlopen(trent.endpoint + "/metrics").read().decode()
-            counted = [l for l in metrics.splitlines() if l.startswith("trent_connections_idle_closed_total")]
-            if (counted and float(counted[0].split()[-1]) >= 150) or time.time() > deadline:
+            settled = (gauge(metrics, "trent_connections_open") or 0) <= 3
+            if settled or time.time() > deadline:
                 break
             time.sleep(0.2)
-        assert counted and float(counted[0].split()[-1]) >= 150, counted
+        assert (gauge(metrics, "trent_connections_open") or 0) <= 3, metrics
+        assert (gauge(metrics, "trent_connections_idle_closed_total") or 0) >= 100, metrics
     finally:
         trent.stop()
 
