@@ -32,8 +32,8 @@ import Testing
         #expect(throws: KMSError(.notAuthorized, "")) { try AliasName.validateCustomerAlias("alias/aws/mine") }
     }
 
-    @Test func missingPrefixIsInvalidAliasName() {
-        #expect(throws: KMSError(.invalidAliasName, "")) { try AliasName.validateCustomerAlias("ExampleAlias") }
+    @Test func missingPrefixIsAValidationError() {
+        #expect(throws: KMSError(.validation, "")) { try AliasName.validateCustomerAlias("ExampleAlias") }
     }
 
     @Test func acceptsOrdinaryNames() throws {

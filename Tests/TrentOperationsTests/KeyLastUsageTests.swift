@@ -52,7 +52,7 @@ import TrentCore
 
         // Aliases are not accepted, as in AWS.
         try await h.call("CreateAlias", ["AliasName": "alias/used", "TargetKeyId": id])
-        await #expect(throws: KMSError(.notFound, "")) { try await h.call("GetKeyLastUsage", ["KeyId": "alias/used"]) }
+        await #expect(throws: KMSError(.invalidArn, "")) { try await h.call("GetKeyLastUsage", ["KeyId": "alias/used"]) }
     }
 
     @Test func reEncryptRecordsBothKeysAndFlushingKeepsWhatWasNoted() async throws {

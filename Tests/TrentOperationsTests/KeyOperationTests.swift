@@ -90,7 +90,7 @@ import TrentCore
         for op in ["DisableKey", "EnableKey", "ScheduleKeyDeletion", "TagResource"] {
             var input: [String: Any] = ["KeyId": "alias/mgmt"]
             if op == "TagResource" { input["Tags"] = [["TagKey": "a", "TagValue": "b"]] }
-            await #expect(throws: KMSError(.notFound, "")) { try await h.call(op, input) }
+            await #expect(throws: KMSError(.invalidArn, "")) { try await h.call(op, input) }
         }
         #expect(try await h.describe("alias/mgmt")["KeyId"] as? String == id)
         #expect(try await h.describe("arn:aws:kms:us-east-1:111122223333:alias/mgmt")["KeyId"] as? String == id)

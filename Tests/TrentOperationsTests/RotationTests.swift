@@ -58,7 +58,7 @@ import TrentCore
         try await h.call("DisableKey", ["KeyId": id])
         await #expect(throws: KMSError(.disabled, "")) { try await h.call("EnableKeyRotation", ["KeyId": id]) }
         try await h.call("EnableKey", ["KeyId": id])
-        for _ in 0..<10 { try await h.call("RotateKeyOnDemand", ["KeyId": id]) }
+        for _ in 0..<25 { try await h.call("RotateKeyOnDemand", ["KeyId": id]) }
         await #expect(throws: KMSError(.limitExceeded, "")) { try await h.call("RotateKeyOnDemand", ["KeyId": id]) }
     }
 }

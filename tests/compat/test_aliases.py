@@ -15,12 +15,12 @@ def test_alias_rules(kms):
     kms.create_alias(AliasName="alias/App", TargetKeyId=a["Arn"])  # case-sensitive: a second alias
     assert code_of(kms.create_alias, AliasName="alias/app", TargetKeyId=b["KeyId"]) == "AlreadyExistsException"
     assert code_of(kms.create_alias, AliasName="alias/aws/app", TargetKeyId=b["KeyId"]) == "NotAuthorizedException"
-    assert code_of(kms.create_alias, AliasName="app", TargetKeyId=b["KeyId"]) == "InvalidAliasNameException"
+    assert code_of(kms.create_alias, AliasName="app", TargetKeyId=b["KeyId"]) == "ValidationException"
     assert code_of(kms.create_alias, AliasName="alias/bad name", TargetKeyId=b["KeyId"]) == "ValidationException"
-    assert code_of(kms.create_alias, AliasName="alias/other", TargetKeyId="alias/app") == "NotFoundException"
+    assert code_of(kms.create_alias, AliasName="alias/other", TargetKeyId="alias/app") == "InvalidArnException"
     assert "Aliases" not in str(kms.describe_key(KeyId="alias/app"))
     assert kms.describe_key(KeyId="alias/app")["KeyMetadata"]["KeyId"] == a["KeyId"]
-    assert code_of(kms.disable_key, KeyId="alias/app") == "NotFoundException"
+    assert code_of(kms.disable_key, KeyId="alias/app") == "InvalidArnException"
     kms.schedule_key_deletion(KeyId=b["KeyId"], PendingWindowInDays=7)
     assert code_of(kms.create_alias, AliasName="alias/late", TargetKeyId=b["KeyId"]) == "KMSInvalidStateException"
     assert code_of(kms.update_alias, AliasName="alias/app", TargetKeyId=b["KeyId"]) == "KMSInvalidStateException"

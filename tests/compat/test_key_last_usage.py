@@ -34,7 +34,7 @@ def test_last_usage_names_the_request_and_the_audit_event(data_dir):
 
         with pytest.raises(ClientError) as info:
             kms.get_key_last_usage(KeyId="alias/aws/s3")
-        assert info.value.response["Error"]["Code"] == "NotFoundException"
+        assert info.value.response["Error"]["Code"] == "InvalidArnException"  # key id or ARN only, as in AWS
     finally:
         first.stop()
 

@@ -59,7 +59,11 @@ def test_errors_as_aws_sends_them(kms):
     assert code == "ValidationException"
     assert message == ("1 validation error detected: Value '2000' at 'numberOfBytes' failed to satisfy constraint: "
                        "Member must have value less than or equal to 1024")
-    assert error_of(kms.create_key, KeySpec="ECC_NIST_P256")[0] == "ValidationException"  # default ENCRYPT_DECRYPT
+    # Only a symmetric encryption key may leave KeyUsage out, whatever the spec could do.
+    for spec in ("ECC_NIST_P256", "RSA_2048", "HMAC_256"):
+        assert error_of(kms.create_key, KeySpec=spec) == (
+            "ValidationException",
+            "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.")
     assert error_of(kms.get_key_last_usage, KeyId="1234abcd-12ab-34cd-56ef-1234567890ab")[0] == "NotFoundException"
     assert error_of(kms.delete_custom_key_store, CustomKeyStoreId="cks-1234567890abcdef0")[0] == "CustomKeyStoreNotFoundException"
     assert error_of(kms.create_custom_key_store, CustomKeyStoreName="hsm", CloudHsmClusterId="cluster-abcdefghijk",
@@ -99,7 +103,7 @@ def test_tag_rules(kms):
     assert error_of(kms.tag_resource, KeyId=key, Tags=[{"TagKey": "bad*key", "TagValue": "x"}])[0] == "TagException"
     assert error_of(kms.tag_resource, KeyId=key, Tags=[{"TagKey": "k" * 129, "TagValue": "x"}])[0] == "ValidationException"
     too_many = [{"TagKey": f"k{i}", "TagValue": "v"} for i in range(50)]
-    assert error_of(kms.tag_resource, KeyId=key, Tags=too_many)[0] == "LimitExceededException"
+    assert error_of(kms.tag_resource, KeyId=key, Tags=too_many)[0] == "TagException"
     kms.tag_resource(KeyId=key, Tags=[{"TagKey": "Team Name", "TagValue": "red"}])
     kms.untag_resource(KeyId=key, TagKeys=["nothing-here"])
     assert kms.list_resource_tags(KeyId=key)["Tags"] == [{"TagKey": "Team Name", "TagValue": "red"}]

@@ -35,16 +35,18 @@ extension AliasName {
         return Self.awsManaged.first { $0.alias == rawValue }?.service ?? suffix
     }
 
-    /// AWS's alias rules beyond the model's pattern: the prefix, and `alias/aws/` reserved for AWS.
+    /// AWS's alias rules beyond the model's pattern: the prefix, and `alias/aws/` reserved for AWS. Both refusals are
+    /// ValidationException with AWS's words (quoted in aws-controllers-k8s/community#1878 for the prefix and in
+    /// hashicorp/terraform-provider-aws#12891 for the characters).
     public static func validateCustomerAlias(_ raw: String) throws(KMSError) -> AliasName {
         guard let name = AliasName(raw), raw.count > 6 else {
             throw KMSError(
-                .invalidAliasName,
+                .validation,
                 "Alias must start with the prefix \"alias/\". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html"
             )
         }
         if raw.contains(":") {
-            throw KMSError(.invalidAliasName, "\(raw) contains invalid characters for an alias")
+            throw KMSError(.validation, "\(raw) contains invalid characters for an alias")
         }
         if name.isAWSManaged {
             throw KMSError(.notAuthorized, "Aliases that begin with alias/aws/ are reserved for AWS managed keys.")

@@ -22,6 +22,12 @@ enum CreateGrant: KMSOperation {
     }
 
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
+        // A grant that allows nothing is refused before anything is looked up, in the model's validation words.
+        guard !request.Operations.isEmpty else {
+            throw KMSError.validation(
+                "1 validation error detected: Value '[]' at 'operations' failed to satisfy constraint: Member must have length greater than or equal to 1"
+            )
+        }
         var record = try await call.resolveKey(request.KeyId, for: action)
         let allowed = GrantRules.allowedOperations(record)
         let invalid = request.Operations.filter { !allowed.contains($0) }

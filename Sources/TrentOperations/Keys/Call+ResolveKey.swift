@@ -10,7 +10,9 @@ extension Call {
     ) async throws -> KeyRecord {
         let reference = try KeyReference.parse(raw)
         if reference.isAlias && !action.acceptsAlias {
-            throw KMSError.notFound("Invalid keyId '\(raw)'")
+            // AWS refuses an alias name or alias ARN before any lookup, whether the alias exists or not (its answer
+            // for CreateGrant and GetKeyPolicy, quoted in public issue threads, e.g. aws/aws-cdk and localstack's).
+            throw KMSError(.invalidArn, "Key Aliases are not supported for this operation.")
         }
         let identity: KeyIdentity
         switch reference {

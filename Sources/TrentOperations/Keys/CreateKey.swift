@@ -40,7 +40,11 @@ enum CreateKey: KMSOperation {
         if request.XksKeyId != nil {
             throw KMSError.validation("XksKeyId is only allowed when Origin is EXTERNAL_KEY_STORE.")
         }
-        // AWS's default KeyUsage is ENCRYPT_DECRYPT whatever the spec; a spec that cannot encrypt needs one named.
+        // Only a symmetric encryption key may leave KeyUsage out (AWS's CreateKey reference; its words).
+        guard request.KeyUsage != nil || spec == .symmetricDefault else {
+            throw KMSError.validation(
+                "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.")
+        }
         let usage = TrentCore.KeyUsage(rawValue: request.KeyUsage ?? "ENCRYPT_DECRYPT")!
         guard spec.capabilities.usages.contains(usage) else {
             throw KMSError.validation("KeyUsage \(usage.rawValue) is not compatible with KeySpec \(spec.rawValue).")

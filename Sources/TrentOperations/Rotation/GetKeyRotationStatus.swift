@@ -18,8 +18,11 @@ enum GetKeyRotationStatus: KMSOperation {
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
         let record = try await call.resolveKey(request.KeyId, for: action)
         try Rotation.requireRotatable(record)
+        let pending = record.state == .pendingDeletion || record.state == .pendingReplicaDeletion
         return Response(
-            KeyRotationEnabled: record.rotationPeriodDays != nil, KeyId: record.arn.description,
-            RotationPeriodInDays: record.rotationPeriodDays, NextRotationDate: record.nextRotationDate)
+            // While the key is pending deletion its rotation is suspended and reported false; CancelKeyDeletion
+            // brings the setting back (AWS's GetKeyRotationStatus reference).
+            KeyRotationEnabled: record.rotationPeriodDays != nil && !pending, KeyId: record.arn.description,
+            RotationPeriodInDays: record.rotationPeriodDays, NextRotationDate: pending ? nil : record.nextRotationDate)
     }
 }

@@ -19,7 +19,9 @@ enum RotateKeyOnDemand: KMSOperation {
         try call.requireNotReplica(record)
         guard record.materials.filter({ $0.rotationType == "ON_DEMAND" }).count < Rotation.onDemandLimit else {
             throw KMSError(
-                .limitExceeded, "\(record.arn) has reached the limit of \(Rotation.onDemandLimit) on-demand rotations.")
+                .limitExceeded,
+                "The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: \(record.arn)"
+            )
         }
         let revision = record.revision
         try Rotation.rotate(&record, kms: call.kms, at: call.now, type: "ON_DEMAND")

@@ -55,8 +55,8 @@ enum TagRules {
             }
         }
         if merged.count > maximumTags {
-            throw KMSError(
-                .limitExceeded, "A key can have at most \(maximumTags) tags; this request would give it \(merged.count).")
+            // AWS answers TagException here (its wording not found in public material; Trent's own words).
+            throw KMSError(.tag, "A key can have at most \(maximumTags) tags; this request would give it \(merged.count).")
         }
         return merged
     }
