@@ -83,3 +83,43 @@ def test_grants_list_only_the_named_grantee_and_need_operations(kms):
     listed = kms.list_grants(KeyId=key, GranteePrincipal=alice)["Grants"]
     assert [g["GranteePrincipal"] for g in listed] == [alice]
     assert error_of(kms.create_grant, KeyId=key, GranteePrincipal=alice, Operations=[])[0] == "ValidationException"
+
+
+def blob_members():
+    """Every (operation, member, max length) of botocore's KMS model whose member is a blob with a maximum."""
+    import botocore.loaders
+    model = botocore.loaders.Loader().load_service_model("kms", "service-2")
+    found = []
+    for name, operation in model["operations"].items():
+        if "input" not in operation:
+            continue
+        for member, ref in model["shapes"][operation["input"]["shape"]].get("members", {}).items():
+            shape = model["shapes"][ref["shape"]]
+            if shape["type"] == "blob" and "max" in shape:
+                found.append((name, member, shape["max"], shape.get("min", 0)))
+    return found
+
+
+@pytest.mark.parametrize("operation,member,maximum,minimum", blob_members(),
+                         ids=[f"{o}.{m}" for o, m, _, _ in blob_members()])
+def test_blob_members_are_named_without_a_value_in_validation_messages(server, operation, member, maximum, minimum):
+    import base64
+
+    import requests
+    path = member[0].lower() + member[1:]
+
+    def message(size):
+        body = {member: base64.b64encode(b"\x00" * size).decode()}
+        reply = requests.post(server.endpoint + "/", json=body, headers={
+            "X-Amz-Target": f"TrentService.{operation}", "Content-Type": "application/x-amz-json-1.1"})
+        assert reply.status_code == 400
+        assert reply.json()["__type"] == "ValidationException"
+        return reply.json()["message"]
+
+    too_long = message(maximum + 1)
+    assert f"Value at '{path}' failed to satisfy constraint: Member must have length less than or equal to {maximum}" \
+        in too_long
+    assert "ByteBuffer" not in too_long and "AAAA" not in too_long
+    if minimum >= 1:
+        assert f"Value at '{path}' failed to satisfy constraint: Member must have length greater than or equal to " \
+            f"{minimum}" in message(0)
