@@ -18,6 +18,8 @@ public final class PostgresKeyStore: KeyStore {
     let logger: Logger
     let timeout: Duration
 
+    private let inFlight = Atomic<Int>(0)
+
     /// This process's name in the change log (random per start).
     public let node = RandomUUID.make()
 
@@ -38,7 +40,14 @@ public final class PostgresKeyStore: KeyStore {
     func bounded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let timeout = self.timeout
         let started = ContinuousClock.now
-        defer { Self.callDuration.record(duration: ContinuousClock.now - started) }
+        // Calls under way (each holds or waits for one of the pool's connections): the pool's load as Trent sees it.
+        Gauge(label: "trent_store_calls_in_flight", dimensions: [("store", "postgres")])
+            .record(inFlight.add(1, ordering: .relaxed).newValue)
+        defer {
+            Self.callDuration.record(duration: ContinuousClock.now - started)
+            Gauge(label: "trent_store_calls_in_flight", dimensions: [("store", "postgres")])
+                .record(inFlight.subtract(1, ordering: .relaxed).newValue)
+        }
         do {
             return try await Self.mapped(timeout: timeout, body)
         } catch let error as StoreError {

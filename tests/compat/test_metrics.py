@@ -64,5 +64,6 @@ def test_the_cache_and_background_jobs_are_counted():
         assert value(text, "trent_background_runs_total", job="deletion", outcome="ran") >= 1
         if POSTGRES:  # the same server on PostgreSQL: its storage calls are timed
             assert value(text, "trent_store_call_duration_seconds_count", store="postgres") >= 1
+            assert 'trent_store_calls_in_flight{store="postgres"}' in text
     finally:
         trent.stop()
