@@ -95,3 +95,50 @@ def test_a_scheduled_deletion_happens_once(two_nodes):
     assert within(5, lambda: refused(lambda: b.describe_key(KeyId=key)))
     logs = ["".join(node.output) for node in two_nodes]
     assert sum(log.count(f"deleted arn:aws:kms:us-east-1:111122223333:key/{key}") for log in logs) == 1
+
+
+def test_a_key_policy_changed_on_one_node_is_enforced_by_the_other_within_a_second(tmp_path):
+    import json
+
+    import boto3
+    from botocore.config import Config
+    account = "111122223333"
+    people = {
+        "admin": {"account": account, "principal": f"arn:aws:iam::{account}:root", "policies": []},
+        "alice": {"account": account, "principal": f"arn:aws:iam::{account}:user/alice", "policies": [
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}]}]},
+    }
+    credentials = tmp_path / "credentials.json"
+    credentials.write_text(json.dumps({"credentials": [
+        dict(person, accessKeyId=f"AKID{name.upper()}00000000000", secretAccessKey=f"{name}-secret")
+        for name, person in people.items()]}))
+    root_key = tmp_path / "root.key"
+    root_key.write_text("4d" * 32 + "\n")
+    store = postgres_database("trent_" + uuid.uuid4().hex)
+    nodes = [Trent("--store", store, "--root-key-file", str(root_key), "--data-dir", tempfile.mkdtemp(prefix="node-"),
+                   "--auth", "sigv4", "--credentials", str(credentials)) for _ in range(2)]
+    try:
+        def as_(node, name):
+            return boto3.client("kms", endpoint_url=node.endpoint, region_name="us-east-1",
+                                aws_access_key_id=f"AKID{name.upper()}00000000000",
+                                aws_secret_access_key=f"{name}-secret", config=Config(retries={"max_attempts": 1}))
+        key = as_(nodes[0], "admin").create_key()["KeyMetadata"]["KeyId"]
+        alice_on_b = as_(nodes[1], "alice")
+        alice_on_b.encrypt(KeyId=key, Plaintext=b"allowed")  # B has read and cached the key and its policy
+        deny = {"Version": "2012-10-17", "Statement": [
+            {"Sid": "root", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+             "Action": "kms:*", "Resource": "*"},
+            {"Sid": "no alice", "Effect": "Deny", "Principal": {"AWS": f"arn:aws:iam::{account}:user/alice"},
+             "Action": "kms:Encrypt", "Resource": "*"}]}
+        as_(nodes[0], "admin").put_key_policy(KeyId=key, PolicyName="default", Policy=json.dumps(deny))
+
+        def alice_refused():
+            try:
+                alice_on_b.encrypt(KeyId=key, Plaintext=b"now denied")
+                return False
+            except botocore.exceptions.ClientError as error:
+                return error.response["Error"]["Code"] == "AccessDeniedException"
+        assert within(1.0, alice_refused), "node B still let alice encrypt under the old policy"
+    finally:
+        for node in nodes:
+            node.stop()
