@@ -77,7 +77,10 @@ public struct SigV4Verifier: Sendable {
         }
         var parts: [String: String] = [:]
         for piece in header.dropFirst("AWS4-HMAC-SHA256 ".count).split(separator: ",") {
-            let trimmed = piece.trimmingCharacters(in: .whitespaces)
+            // Spaces and tabs by hand: Foundation's CharacterSet trimming was a fifth of the verification's time.
+            var trimmed = piece
+            while let first = trimmed.first, first == " " || first == "\t" { trimmed = trimmed.dropFirst() }
+            while let last = trimmed.last, last == " " || last == "\t" { trimmed = trimmed.dropLast() }
             guard let eq = trimmed.firstIndex(of: "=") else { continue }
             parts[String(trimmed[..<eq])] = String(trimmed[trimmed.index(after: eq)...])
         }
