@@ -154,27 +154,18 @@ public final class CachedKeyStore: KeyStore {
     private func invalidate(_ changes: ChangeSet) {
         cache.withLock { c in
             c.statistics.localInvalidations += 1
-            c.generation &+= 1
-            var change = Change(keys: Set(changes.touchedKeys))
-            for key in changes.keys {
-                if case .delete(let identity, _) = key { change.aliasScopes.insert(identity.scope) }
-            }
+            var change = Change(keys: Set(changes.touchedKeys), aliasScopes: Set(changes.deletedKeys.map(\.scope)))
             for alias in changes.aliases {
                 switch alias {
                 case .create(let a), .update(let a, _): change.aliasScopes.insert(a.scope)
                 case .delete(let scope, _, _): change.aliasScopes.insert(scope)
                 }
             }
-            c.journal.append((c.generation, change))
-            if c.journal.count > Self.journalLimit {
-                c.journal.removeFirst(c.journal.count / 2)
-                c.journalStart = c.journal.first.map { $0.generation - 1 } ?? c.generation
-            }
+            Self.record(change, in: &c)
             for identity in changes.touchedKeys { c.keys.remove(identity) }
-            for case .delete(let identity, _) in changes.keys {
-                // Deleting a key deletes its aliases too.
-                c.aliases.removeAll { $0.scope == identity.scope }
-            }
+            // Deleting a key deletes its aliases too.
+            let emptied = Set(changes.deletedKeys.map(\.scope))
+            if !emptied.isEmpty { c.aliases.removeAll { emptied.contains($0.scope) } }
             for change in changes.aliases {
                 switch change {
                 case .create(let a), .update(let a, _): c.aliases.remove(ScopedAlias(scope: a.scope, name: a.name))
@@ -184,18 +175,23 @@ public final class CachedKeyStore: KeyStore {
         }
     }
 
+    /// A new generation and its entry in the change journal, which keeps its most recent half when full.
+    private static func record(_ change: Change, in c: inout Cache) {
+        c.generation &+= 1
+        c.journal.append((c.generation, change))
+        if c.journal.count > journalLimit {
+            c.journal.removeFirst(c.journal.count / 2)
+            c.journalStart = c.journal.first.map { $0.generation - 1 } ?? c.generation
+        }
+    }
+
     /// Drops what other nodes changed (named by the store's change notifications): these keys, and every alias of
     /// these scopes. Recorded in the change journal like local commits.
     public func invalidate(keys: [KeyIdentity], aliasScopes: [Scope]) {
         guard !keys.isEmpty || !aliasScopes.isEmpty else { return }
         cache.withLock { c in
             c.statistics.remoteInvalidations += 1
-            c.generation &+= 1
-            c.journal.append((c.generation, Change(keys: Set(keys), aliasScopes: Set(aliasScopes))))
-            if c.journal.count > Self.journalLimit {
-                c.journal.removeFirst(c.journal.count / 2)
-                c.journalStart = c.journal.first.map { $0.generation - 1 } ?? c.generation
-            }
+            Self.record(Change(keys: Set(keys), aliasScopes: Set(aliasScopes)), in: &c)
             for identity in keys { c.keys.remove(identity) }
             let scopes = Set(aliasScopes)
             if !scopes.isEmpty { c.aliases.removeAll { scopes.contains($0.scope) } }

@@ -83,10 +83,7 @@ public final class InMemoryKeyStore: KeyStore {
     public func commit(_ changes: ChangeSet) async throws {
         try state.withLock { s throws(StoreError) in try s.apply(changes) }
         // A deleted key's usage goes with it, as the SQL stores' cascade does.
-        let deleted = changes.keys.compactMap { change -> KeyIdentity? in
-            if case .delete(let identity, _) = change { return identity }
-            return nil
-        }
+        let deleted = changes.deletedKeys
         if !deleted.isEmpty { usage.withLock { u in for identity in deleted { u[identity] = nil } } }
     }
 

@@ -30,6 +30,14 @@ public struct ChangeSet: Sendable {
     public static func key(_ change: KeyChange) -> ChangeSet { ChangeSet(keys: [change]) }
     public static func alias(_ change: AliasChange) -> ChangeSet { ChangeSet(aliases: [change]) }
 
+    /// The keys this change set deletes (their aliases, material and usage go with them).
+    public var deletedKeys: [KeyIdentity] {
+        keys.compactMap {
+            if case .delete(let identity, _) = $0 { return identity }
+            return nil
+        }
+    }
+
     /// The keys this change set touches, for cache invalidation.
     public var touchedKeys: [KeyIdentity] {
         keys.map {
