@@ -54,32 +54,13 @@ public final class PostgresChangeFollower: Sendable {
         if fresh { applyEntry(payload[payload.index(after: bar)...]) }
     }
 
-    /// Applies one change-log entry or notification payload: `k:ACCOUNT:REGION:KEYID` and `a:ACCOUNT:REGION`,
-    /// comma-separated, or `*` for everything.
+    /// Applies the changes one log entry or notification names (`ChangeNotice`'s format).
     public func apply(_ payload: String) {
-        if payload == "*" {
+        guard let changed = ChangeNotice.parse(payload) else {
             cache.invalidateAll()
             return
         }
-        var keys: [KeyIdentity] = []
-        var scopes: [Scope] = []
-        for item in payload.split(separator: ",") {
-            let parts = item.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count >= 3, let account = AccountID(parts[1]), let region = Region(parts[2]) else {
-                cache.invalidateAll()
-                return
-            }
-            let scope = Scope(account: account, region: region)
-            if parts[0] == "k", parts.count == 4, let id = KeyID(parts[3]) {
-                keys.append(KeyIdentity(scope: scope, id: id))
-            } else if parts[0] == "a" {
-                scopes.append(scope)
-            } else {
-                cache.invalidateAll()
-                return
-            }
-        }
-        cache.invalidate(keys: keys, aliasScopes: scopes)
+        cache.invalidate(keys: changed.keys, aliasScopes: changed.aliasScopes)
     }
 
     /// Runs until cancelled: the listener and the change-log reader side by side.

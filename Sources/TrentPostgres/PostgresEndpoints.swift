@@ -76,7 +76,7 @@ public final class PostgresEndpoints: Sendable {
             let runner = Task { await candidate.run() }
             let primary: Bool
             do {
-                primary = try await PostgresKeyStore.mapped(timeout: .seconds(2)) {
+                primary = try await PostgresKeyStore.withDeadline(.seconds(2)) {
                     var inRecovery = true
                     for try await value in try await candidate.query("SELECT pg_is_in_recovery()").decode(Bool.self) {
                         inRecovery = value

@@ -49,17 +49,11 @@ public final class PostgresKeyStore: KeyStore {
                 .record(inFlight.subtract(1, ordering: .relaxed).newValue)
         }
         do {
-            return try await Self.mapped(timeout: timeout, body)
+            return try await Self.withDeadline(timeout, body)
         } catch let error as StoreError {
             Self.count(error)
             if error != .conflict { endpoints.suspectPrimaryLost() }
             throw error
-        } catch let error as PostgresTransactionError {
-            // The closure's own error (a conflict it found, or a failed statement) or the commit's.
-            let mapped = (error.closureError ?? error.commitError ?? error.beginError).map(Self.map)
-            Self.count(mapped ?? StoreError.unavailable(""))
-            if (mapped as? StoreError) != .conflict { endpoints.suspectPrimaryLost() }
-            throw mapped ?? StoreError.unavailable("a transaction failed")
         }
     }
 
@@ -67,14 +61,20 @@ public final class PostgresKeyStore: KeyStore {
     /// (Made per call, not once: a timer made before `trent serve` bootstraps Prometheus would stay a no-op.)
     static var callDuration: Timer { Timer(label: "trent_store_call_duration_seconds", dimensions: [("store", "postgres")]) }
 
-    static func count(_ error: any Error) {
-        let kind = (error as? StoreError) == .conflict ? "conflict" : "unavailable"
+    static func count(_ error: StoreError) {
+        let kind = error == .conflict ? "conflict" : "unavailable"
         Counter(label: "trent_store_errors_total", dimensions: [("store", "postgres"), ("kind", kind)]).increment()
     }
 
-    static func map(_ error: any Error) -> any Error {
+    /// Every failure as the store reports it: a broken uniqueness, foreign-key, serialization or deadlock rule is a
+    /// conflict to decide again, anything else the database being unavailable.
+    static func map(_ error: any Error) -> StoreError {
         switch error {
         case let error as StoreError: return error
+        case let error as PostgresTransactionError:
+            // The closure's own error (a conflict it found, or a failed statement) or the commit's.
+            return (error.closureError ?? error.commitError ?? error.beginError).map(map)
+                ?? StoreError.unavailable("a transaction failed")
         case let error as PSQLError:
             switch error.serverInfo?[.sqlState] {
             case "23505", "23503", "40001", "40P01": return StoreError.conflict
@@ -88,15 +88,15 @@ public final class PostgresKeyStore: KeyStore {
     /// Races the call against the timeout and answers at whichever comes first. The call is not awaited past
     /// the timeout (a connection attempt that ignores cancellation must not hold the request): it is cancelled
     /// and left to finish on its own.
-    static func mapped<T: Sendable>(timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    static func withDeadline<T: Sendable>(
+        _ timeout: Duration, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         let race = Race<T>()
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             race.start(continuation)
             let work = Task {
                 do {
                     race.finish(.success(try await body()))
-                } catch let error as PostgresTransactionError {
-                    race.finish(.failure(error))
                 } catch {
                     race.finish(.failure(map(error)))
                 }
@@ -173,13 +173,13 @@ public final class PostgresKeyStore: KeyStore {
     public func key(_ identity: KeyIdentity) async throws -> KeyRecord? {
         let (account, region, id) = Self.columns(identity)
         return try await keys(
-            "SELECT account, region, key_id, revision, record::text FROM trent_keys WHERE account = \(account) AND region = \(region) AND key_id = \(id)"
+            "SELECT \(unescaped: Self.keyColumns) FROM trent_keys WHERE account = \(account) AND region = \(region) AND key_id = \(id)"
         ).first
     }
 
     public func keys(in scope: Scope) async throws -> [KeyRecord] {
         try await keys(
-            "SELECT account, region, key_id, revision, record::text FROM trent_keys WHERE account = \(scope.account.rawValue) AND region = \(scope.region.rawValue) ORDER BY key_id"
+            "SELECT \(unescaped: Self.keyColumns) FROM trent_keys WHERE account = \(scope.account.rawValue) AND region = \(scope.region.rawValue) ORDER BY key_id"
         )
     }
 
@@ -360,13 +360,13 @@ public final class PostgresKeyStore: KeyStore {
     // MARK: Writes
 
     public func deleteEverything() async throws {
-        try await bounded { [client, logger] in
+        try await bounded { [client, logger, node] in
             try await client.withTransaction(logger: logger) { connection in
                 // The root-key canary stays: the store is still sealed under the same root key.
                 try await connection.query("DELETE FROM trent_aliases", logger: logger)
                 try await connection.query("DELETE FROM trent_key_last_usage", logger: logger)
                 try await connection.query("DELETE FROM trent_keys", logger: logger)
-                try await connection.query("NOTIFY trent_changes, '*'", logger: logger)
+                try await Self.announce(ChangeNotice.everything, node: node, connection, logger)
             }
         }
     }
@@ -381,6 +381,14 @@ public final class PostgresKeyStore: KeyStore {
 
     static func columns(_ identity: KeyIdentity) -> (String, String, String) {
         (identity.scope.account.rawValue, identity.scope.region.rawValue, identity.id.rawValue)
+    }
+
+    /// A revision- or target-checked UPDATE or DELETE (`RETURNING 1`) that did not change exactly one row decided on
+    /// a state someone else has changed since: a conflict, read again and decide again.
+    static func requireOneRow(_ rows: PostgresRowSequence) async throws {
+        var count = 0
+        for try await _ in rows { count += 1 }
+        guard count == 1 else { throw StoreError.conflict }
     }
 
     static func apply(
@@ -413,9 +421,7 @@ public final class PostgresKeyStore: KeyStore {
                         WHERE account = \(account) AND region = \(region) AND key_id = \(id) AND revision = \(expected)
                         RETURNING 1
                         """, logger: logger)
-                    var count = 0
-                    for try await _ in updated { count += 1 }
-                    guard count == 1 else { throw StoreError.conflict }
+                    try await Self.requireOneRow(updated)
                 } else {
                     // A duplicate key id breaks the primary key: a conflict, as in every store.
                     try await connection.query(
@@ -426,7 +432,7 @@ public final class PostgresKeyStore: KeyStore {
                             \(document)::jsonb)
                         """, logger: logger)
                 }
-                notices.append("k:\(account):\(region):\(id)")
+                notices.append(ChangeNotice.key(record.identity))
             case .delete(let identity, let expected):
                 let (account, region, id) = columns(identity)
                 // Aliases and usage go with the key (ON DELETE CASCADE).
@@ -436,11 +442,9 @@ public final class PostgresKeyStore: KeyStore {
                     WHERE account = \(account) AND region = \(region) AND key_id = \(id) AND revision = \(expected)
                     RETURNING 1
                     """, logger: logger)
-                var count = 0
-                for try await _ in deleted { count += 1 }
-                guard count == 1 else { throw StoreError.conflict }
-                notices.append("k:\(account):\(region):\(id)")
-                notices.append("a:\(account):\(region)")
+                try await Self.requireOneRow(deleted)
+                notices.append(ChangeNotice.key(identity))
+                notices.append(ChangeNotice.aliases(of: identity.scope))
             }
         }
         for change in changes.aliases {
@@ -453,7 +457,7 @@ public final class PostgresKeyStore: KeyStore {
                         \(alias.targetKeyID.rawValue), \(alias.creationDate.timeIntervalSince1970),
                         \(alias.lastUpdatedDate.timeIntervalSince1970))
                     """, logger: logger)
-                notices.append("a:\(alias.scope.account.rawValue):\(alias.scope.region.rawValue)")
+                notices.append(ChangeNotice.aliases(of: alias.scope))
             case .update(let alias, let expectedTarget):
                 let updated = try await connection.query(
                     """
@@ -463,10 +467,8 @@ public final class PostgresKeyStore: KeyStore {
                         AND name = \(alias.name.rawValue) AND target_key_id = \(expectedTarget.rawValue)
                     RETURNING 1
                     """, logger: logger)
-                var count = 0
-                for try await _ in updated { count += 1 }
-                guard count == 1 else { throw StoreError.conflict }
-                notices.append("a:\(alias.scope.account.rawValue):\(alias.scope.region.rawValue)")
+                try await Self.requireOneRow(updated)
+                notices.append(ChangeNotice.aliases(of: alias.scope))
             case .delete(let scope, let name, let expectedTarget):
                 let deleted = try await connection.query(
                     """
@@ -475,23 +477,28 @@ public final class PostgresKeyStore: KeyStore {
                         AND name = \(name.rawValue) AND target_key_id = \(expectedTarget.rawValue)
                     RETURNING 1
                     """, logger: logger)
-                var count = 0
-                for try await _ in deleted { count += 1 }
-                guard count == 1 else { throw StoreError.conflict }
-                notices.append("a:\(scope.account.rawValue):\(scope.region.rawValue)")
+                try await Self.requireOneRow(deleted)
+                notices.append(ChangeNotice.aliases(of: scope))
             }
         }
         if !notices.isEmpty {
-            // Other nodes drop what they cached of these keys and alias scopes (delivered at commit, not before);
-            // the change log row lets a node that missed the notification catch up.
-            // Entries name the node that committed (it has invalidated its own cache already); the notification
-            // carries the entry's id too, so the log reader skips what a notification delivered.
             let payload = Array(Set(notices)).sorted().joined(separator: ",")
-            let entry = node + "|" + (payload.utf8.count < 7000 ? payload : "*")
-            try await connection.query(
-                "WITH logged AS (INSERT INTO trent_change_log (changes) VALUES (\(entry)) RETURNING id, changes) SELECT pg_notify('trent_changes', id || '|' || changes) FROM logged",
-                logger: logger)
+            try await announce(
+                payload.utf8.count < 7000 ? payload : ChangeNotice.everything, node: node, connection, logger)
         }
+    }
+
+    /// Tells the other nodes, in the committing transaction (delivered at commit, not before): a change-log row, for
+    /// a node that misses the notification, and a notification. The row names the node that committed (it has
+    /// invalidated its own cache already); the notification carries the row's id too, so the log reader skips what
+    /// a notification delivered.
+    static func announce(
+        _ changes: String, node: String, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws {
+        let entry = node + "|" + changes
+        try await connection.query(
+            "WITH logged AS (INSERT INTO trent_change_log (changes) VALUES (\(entry)) RETURNING id, changes) SELECT pg_notify('trent_changes', id || '|' || changes) FROM logged",
+            logger: logger)
     }
 }
 
