@@ -10,16 +10,11 @@ struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply the store's pending schema migrations (SQLite data directory or PostgreSQL) and exit.")
 
-    @Option(help: "Directory of the SQLite store.") var dataDir = "./trent-data"
-    @Option(help: "The PostgreSQL store instead: postgres://USER[:PASS]@HOST:PORT/DB?sslmode=… (else TRENT_STORE).")
-    var store: String?
-    @Option(help: "File holding the PostgreSQL password (instead of the URL's).") var storePasswordFile: String?
+    @OptionGroup var location: StoreLocation
 
     func run() async throws {
         umask(0o077)
-        let opened = try await OpenedStore.open(
-            dataDir: dataDir, url: store ?? ProcessInfo.processInfo.environment["TRENT_STORE"],
-            passwordFile: storePasswordFile, timeout: 30, requireExisting: false, logger: Logger(label: "trent-migrate"))
+        let opened = try await location.open(timeout: 30, requireExisting: false, logger: Logger(label: "trent-migrate"))
         defer { opened.close() }
         FileHandle.standardOutput.write(Data("\(opened.description): schema up to date.\n".utf8))
     }

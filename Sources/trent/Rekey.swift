@@ -16,7 +16,7 @@ struct Rekey: AsyncParsableCommand {
 
     func run() async throws {
         umask(0o077)
-        let url = URL(fileURLWithPath: store.dataDir, isDirectory: true)
+        let url = URL(fileURLWithPath: store.location.dataDir, isDirectory: true)
         let (kms, _, old, opened) = try await store.open(label: "trent-rekey")
         defer { opened.close() }
         let new: Data

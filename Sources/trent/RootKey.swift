@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import PostgresNIO
 import TrentCore
 import TrentCrypto
 import TrentOperations
@@ -12,20 +11,35 @@ import TrentSQLite
     import Glibc
 #endif
 
-/// The options of the commands that work on a stopped server's store (`trent export`, `trent rekey`).
-struct StoreOptions: ParsableArguments {
-    @Option(help: "Directory of the SQLite store (and of the development root key).") var dataDir = "./trent-data"
-    @Option(help: "The PostgreSQL store instead: postgres://USER[:PASS]@HOST:PORT/DB?sslmode=… (else TRENT_STORE).")
+/// Where the store is, for every command that opens one (`serve`, `export`, `rekey`, `migrate`).
+struct StoreLocation: ParsableArguments {
+    @Option(help: "Directory of the SQLite store and of the development root key.") var dataDir = "./trent-data"
+    @Option(
+        help: ArgumentHelp(
+            "Keep keys and aliases in PostgreSQL: postgres://USER[:PASS]@HOST:PORT/DB?sslmode=… (else TRENT_STORE).",
+            discussion: "Several nodes may share one database; they must share the root key (--root-key-file)."))
     var store: String?
     @Option(help: "File holding the PostgreSQL password (instead of the URL's).") var storePasswordFile: String?
+
+    /// The PostgreSQL URL given by option or environment, if any.
+    var url: String? { store ?? ProcessInfo.processInfo.environment["TRENT_STORE"] }
+
+    func open(timeout: Double, requireExisting: Bool, logger: Logger) async throws -> OpenedStore {
+        try await OpenedStore.open(
+            dataDir: dataDir, url: url, passwordFile: storePasswordFile, timeout: timeout,
+            requireExisting: requireExisting, logger: logger)
+    }
+}
+
+/// The options of the commands that work on a stopped server's store (`trent export`, `trent rekey`).
+struct StoreOptions: ParsableArguments {
+    @OptionGroup var location: StoreLocation
     @Option(help: "File holding the current root key (else TRENT_ROOT_KEY, else the data directory's development key).")
     var rootKeyFile: String?
 
     func open(label: String) async throws -> (kms: KMS, store: any KeyStore, rootKey: Data, opened: OpenedStore) {
         let logger = Logger(label: label)
-        let opened = try await OpenedStore.open(
-            dataDir: dataDir, url: store ?? ProcessInfo.processInfo.environment["TRENT_STORE"],
-            passwordFile: storePasswordFile, timeout: 30, requireExisting: true, logger: logger)
+        let opened = try await location.open(timeout: 30, requireExisting: true, logger: logger)
         let verified = try await RootKey.openVerified(
             store: opened.store, file: rootKeyFile, dataDirectory: opened.directory, logger: logger)
         return (verified.kms, opened.store, verified.key, opened)

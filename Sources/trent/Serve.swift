@@ -5,7 +5,6 @@ import HummingbirdTLS
 import Logging
 import Metrics
 import NIOSSL
-import PostgresNIO
 import Prometheus
 import TrentConsole
 import TrentCore
@@ -23,15 +22,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Serve HTTPS with this certificate chain (PEM); needs --tls-key.") var tlsCertificate: String?
     @Option(help: "The private key (PEM) of --tls-certificate.") var tlsKey: String?
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
-    @Option(help: "Directory of the SQLite store and the development root key.")
-    var dataDir = "./trent-data"
+    @OptionGroup var location: StoreLocation
     @Flag(help: "Keep everything in memory and lose it on exit (throwaway test runs).") var inMemory = false
-    @Option(
-        help: ArgumentHelp(
-            "Keep keys and aliases in PostgreSQL: postgres://USER[:PASS]@HOST:PORT/DB?sslmode=… (else TRENT_STORE).",
-            discussion: "Several nodes may share one database; they must share the root key (--root-key-file)."))
-    var store: String?
-    @Option(help: "File holding the PostgreSQL password (instead of the URL's).") var storePasswordFile: String?
     @Option(help: "Seconds a storage call may take before the request fails with DependencyTimeoutException.")
     var storeTimeout = 5.0
     @Option(help: "Region used when a request carries no SigV4 credential scope.") var region = "us-east-1"
@@ -61,8 +53,6 @@ struct Serve: AsyncParsableCommand {
         // Everything Trent creates (data directory, SQLite files, root key, audit log) is private to its user.
         umask(0o077)
         let store: any KeyStore
-        let directory: URL?
-        var storageLine: String?
         var opened: OpenedStore?
         var followerTask: Task<Void, Never>?
         defer {
@@ -70,16 +60,11 @@ struct Serve: AsyncParsableCommand {
             opened?.close()
         }
         if inMemory {
-            guard self.store == nil else { throw ValidationError("--in-memory and --store exclude each other") }
+            guard location.store == nil else { throw ValidationError("--in-memory and --store exclude each other") }
             store = InMemoryKeyStore()
-            directory = nil
         } else {
-            let chosen = try await OpenedStore.open(
-                dataDir: dataDir, url: self.store ?? ProcessInfo.processInfo.environment["TRENT_STORE"],
-                passwordFile: storePasswordFile, timeout: storeTimeout, requireExisting: false, logger: logger)
+            let chosen = try await location.open(timeout: storeTimeout, requireExisting: false, logger: logger)
             opened = chosen
-            directory = chosen.directory
-            storageLine = chosen.description
             if let postgresStore = chosen.store as? PostgresKeyStore {
                 let cached = CachedKeyStore(postgresStore)
                 store = cached
@@ -91,7 +76,7 @@ struct Serve: AsyncParsableCommand {
             }
         }
         let (kms, _, rootSource) = try await RootKey.openVerified(
-            store: store, file: rootKeyFile, dataDirectory: directory, logger: logger)
+            store: store, file: rootKeyFile, dataDirectory: opened?.directory, logger: logger)
         let authentication: Authentication
         let consoleSignIn: ConsoleConfiguration.SignIn
         switch auth {
@@ -145,7 +130,7 @@ struct Serve: AsyncParsableCommand {
         defer { rotation.cancel() }
         defer { sweeper.cancel() }
 
-        let storage = storageLine ?? "memory (lost on exit)"
+        let storage = opened?.description ?? "memory (lost on exit)"
         let authenticationLine =
             authentication.isDevelopment
             ? "off (development mode: any caller is accepted)" : "SigV4, credentials from \(credentials ?? "")"
