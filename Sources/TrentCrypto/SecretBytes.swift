@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Secret bytes (plaintext, data keys, key material) whose description never shows them, so that
@@ -14,6 +15,15 @@ public struct SecretBytes: Sendable, Equatable, CustomStringConvertible, CustomD
 
     /// `count` bytes from the system's secure random source.
     public static func random(count: Int) -> SecretBytes { SecretBytes(SecureRandom.bytes(count)) }
+
+    /// SHA-256 of `label` followed by the secret: a key check value that identifies high-entropy material
+    /// (a key) without revealing it. Never use it on a low-entropy secret such as a password.
+    public func checkValue(label: String) -> Data {
+        var hash = SHA256()
+        hash.update(data: Data(label.utf8))
+        hash.update(data: bytes)
+        return Data(hash.finalize())
+    }
 }
 
 /// Comparison of secrets (signatures, passwords, tokens) in time that does not depend on where they differ.

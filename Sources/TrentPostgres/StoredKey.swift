@@ -5,7 +5,8 @@ import TrentCore
 /// rest as one JSON document with these stable member names (renaming a Swift property never moves data).
 /// Material inside is root-key-sealed, as in every store.
 struct StoredKey: Codable {
-    var format = 1
+    /// 2: each material carries its own expiry (format 1 kept one for the key).
+    var format = 2
     var description: String
     var spec: String
     var usage: String
@@ -34,6 +35,8 @@ struct StoredKey: Codable {
         var sealed: Data
         var createdAt: Double
         var rotationType: String?
+        var validTo: Double?
+        var description: String?
     }
 
     struct StoredGrant: Codable {
@@ -62,7 +65,8 @@ struct StoredKey: Codable {
         materials = r.materials.map {
             Material(
                 version: $0.version, materialID: $0.materialID, sealed: $0.sealed,
-                createdAt: $0.createdAt.timeIntervalSince1970, rotationType: $0.rotationType)
+                createdAt: $0.createdAt.timeIntervalSince1970, rotationType: $0.rotationType,
+                validTo: $0.validTo?.timeIntervalSince1970, description: $0.materialDescription)
         }
         currentVersion = r.currentVersion
         tags = r.tags
@@ -85,7 +89,7 @@ struct StoredKey: Codable {
 
     /// nil for a document this version cannot read (a newer format, or a value it does not know).
     func record(_ identity: KeyIdentity, revision: Int) -> KeyRecord? {
-        guard format == 1, let spec = KeySpec(rawValue: spec), let usage = KeyUsage(rawValue: usage),
+        guard format == 1 || format == 2, let spec = KeySpec(rawValue: spec), let usage = KeyUsage(rawValue: usage),
             let origin = KeyOrigin(rawValue: origin), let manager = KeyManager(rawValue: manager),
             let state = KeyState(rawValue: state)
         else { return nil }
@@ -96,7 +100,10 @@ struct StoredKey: Codable {
             materials: materials.map {
                 SealedMaterial(
                     version: $0.version, materialID: $0.materialID, sealed: $0.sealed,
-                    createdAt: Date(timeIntervalSince1970: $0.createdAt), rotationType: $0.rotationType)
+                    createdAt: Date(timeIntervalSince1970: $0.createdAt), rotationType: $0.rotationType,
+                    // Documents written before materials carried their own expiry: the key's applied to each.
+                    validTo: ($0.validTo ?? (format == 1 ? materialValidTo : nil)).map(Date.init(timeIntervalSince1970:)),
+                    materialDescription: $0.description)
             },
             currentVersion: currentVersion, tags: tags, multiRegion: multiRegion, policy: policy,
             grants: grants.map {

@@ -160,6 +160,18 @@ public final class SQLiteKeyStore: KeyStore {
             // Store-wide values; today the root-key canary.
             try db.execute(sql: "CREATE TABLE settings (name TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL) WITHOUT ROWID")
         }
+        migrator.registerMigration("2026-12-v8-imported-materials") { db in
+            // Several imported materials per key, each with its own expiry and description.
+            try db.execute(
+                sql: """
+                    ALTER TABLE key_materials ADD COLUMN valid_to REAL;
+                    ALTER TABLE key_materials ADD COLUMN description TEXT;
+                    UPDATE key_materials SET valid_to = (
+                        SELECT k.material_valid_to FROM keys k
+                        WHERE k.account = key_materials.account AND k.region = key_materials.region
+                            AND k.key_id = key_materials.key_id);
+                    """)
+        }
         return migrator
     }
 
@@ -525,7 +537,7 @@ public final class SQLiteKeyStore: KeyStore {
             ).execute(arguments: StatementArguments(changed))
         }
         let args = key(r.identity)
-        // Material versions are added, never changed; imported material can be deleted as a whole.
+        // Material versions are added, and imported ones deleted, restored, made current or given a new expiry.
         if !isNew {
             let kept = r.materials.map { Int($0.version) }
             if kept.isEmpty {
@@ -542,13 +554,21 @@ public final class SQLiteKeyStore: KeyStore {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO key_materials (account, region, key_id, version, material_id, sealed, created_at,
-                        rotation_type)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (account, region, key_id, version) DO UPDATE SET sealed = excluded.sealed
-                    WHERE key_materials.sealed != excluded.sealed
+                        rotation_type, valid_to, description)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (account, region, key_id, version) DO UPDATE SET sealed = excluded.sealed,
+                        created_at = excluded.created_at, rotation_type = excluded.rotation_type,
+                        valid_to = excluded.valid_to, description = excluded.description
+                    WHERE key_materials.sealed != excluded.sealed OR key_materials.created_at != excluded.created_at
+                        OR key_materials.rotation_type IS NOT excluded.rotation_type
+                        OR key_materials.valid_to IS NOT excluded.valid_to
+                        OR key_materials.description IS NOT excluded.description
                     """
             ).execute(
-                arguments: args + [Int(m.version), m.materialID, m.sealed, m.createdAt.timeIntervalSince1970, m.rotationType])
+                arguments: args + [
+                    Int(m.version), m.materialID, m.sealed, m.createdAt.timeIntervalSince1970, m.rotationType,
+                    m.validTo?.timeIntervalSince1970, m.materialDescription,
+                ])
         }
         if !isNew {
             try db.cachedStatement(sql: "DELETE FROM key_tags WHERE account = ? AND region = ? AND key_id = ?").execute(
@@ -595,7 +615,8 @@ public final class SQLiteKeyStore: KeyStore {
         ).map { m in
             SealedMaterial(
                 version: UInt32(m["version"] as Int), materialID: m["material_id"], sealed: m["sealed"],
-                createdAt: Date(timeIntervalSince1970: m["created_at"]), rotationType: m["rotation_type"])
+                createdAt: Date(timeIntervalSince1970: m["created_at"]), rotationType: m["rotation_type"],
+                validTo: (m["valid_to"] as Double?).map(Date.init(timeIntervalSince1970:)), materialDescription: m["description"])
         }
         let tags = try Row.fetchAll(
             db.cachedStatement(

@@ -115,6 +115,39 @@ import TrentCore
         #expect(try await store.alias(alias.name, in: scope) != nil)
     }
 
+    @Test(arguments: StoreHarness.kinds) func importedMaterialsKeepTheirStateExpiryAndDescriptionAcrossChanges(
+        _ kind: StoreKind
+    ) async throws {
+        let harness = try await StoreHarness(kind, directory: directory)
+        defer { harness.close() }
+        var record = key()
+        record.origin = .external
+        record.materials[0].validTo = Date(timeIntervalSince1970: 1_800_000_000.5)
+        record.materials[0].materialDescription = "first"
+        record.materials.append(
+            SealedMaterial(
+                version: 2, materialID: String(repeating: "d", count: 64), sealed: Data([1, 1]),
+                createdAt: Date(timeIntervalSince1970: 1_700_000_100), materialDescription: "waiting"))
+        record.refreshMaterialValidTo()
+        do {
+            let store = try await harness.open()
+            try await store.commit(.key(.put(record, expectedRevision: nil)))
+            record.revision = 1
+            // The waiting material becomes current by an on-demand rotation, and the first is deleted.
+            record.materials[1].rotationType = "ON_DEMAND"
+            record.materials[1].createdAt = Date(timeIntervalSince1970: 1_700_000_200)
+            record.currentVersion = 2
+            record.removeImportedMaterial(version: 1)
+            try await store.commit(.key(.put(record, expectedRevision: 1)))
+            record.revision = 2
+        }
+        let read = try #require(try await harness.open().key(record.identity))
+        #expect(read == record)
+        #expect(read.materials.map(\.isPresent) == [false, true] && read.state == .enabled)
+        #expect(read.materials[0].materialDescription == "first" && read.materials[0].validTo == nil)
+        #expect(read.materials[1].rotationType == "ON_DEMAND" && read.materialValidTo == nil)
+    }
+
     @Test(arguments: StoreHarness.kinds) func staleRevisionsAndDuplicateAliasesAreConflicts(_ kind: StoreKind) async throws {
         let harness = try await StoreHarness(kind, directory: directory)
         defer { harness.close() }

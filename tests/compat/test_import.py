@@ -86,12 +86,13 @@ def test_import_errors(server):
     assert code_of(kms.import_key_material, KeyId=b, ImportToken=params["ImportToken"],
                    EncryptedKeyMaterial=wrap(params, os.urandom(32)),
                    ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE") == "InvalidImportTokenException"
+    forever = {"ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"}
     assert code_of(kms.import_key_material, KeyId=a, ImportToken=b"garbage" * 10,
-                   EncryptedKeyMaterial=wrap(params, os.urandom(32))) == "InvalidImportTokenException"
+                   EncryptedKeyMaterial=wrap(params, os.urandom(32)), **forever) == "InvalidImportTokenException"
     assert code_of(kms.import_key_material, KeyId=a, ImportToken=params["ImportToken"],
-                   EncryptedKeyMaterial=os.urandom(256)) == "InvalidCiphertextException"
+                   EncryptedKeyMaterial=os.urandom(256), **forever) == "InvalidCiphertextException"
     assert code_of(kms.import_key_material, KeyId=a, ImportToken=params["ImportToken"],
-                   EncryptedKeyMaterial=wrap(params, os.urandom(16))) == "ValidationException"
+                   EncryptedKeyMaterial=wrap(params, os.urandom(16)), **forever) == "ValidationException"
 
 
 def test_asymmetric_import_signs_as_the_imported_key(server):

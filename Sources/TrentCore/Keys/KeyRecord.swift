@@ -13,20 +13,43 @@ public struct Tag: Sendable, Hashable, Codable {
 public struct SealedMaterial: Sendable, Hashable {
     /// 1, 2, 3 …: recorded in every ciphertext made with this material.
     public let version: UInt32
-    /// AWS's KeyMaterialId: 64 lowercase hex digits.
+    /// AWS's KeyMaterialId: 64 lowercase hex digits (for imported material, derived from the key and the material,
+    /// so the same material imported again has the same id).
     public let materialID: String
-    /// Root-key-sealed bytes (nonce, ciphertext, tag); sealed anew only when the root key is rotated.
+    /// Root-key-sealed bytes (nonce, ciphertext, tag); sealed anew only when the root key is rotated. Empty for
+    /// imported material that was deleted or expired: the id stays, waiting for the same material (PENDING_IMPORT).
     public var sealed: Data
-    public let createdAt: Date
-    /// How this version came to be: nil for the key's first material, else AUTOMATIC or ON_DEMAND rotation.
-    public let rotationType: String?
+    /// When the material was made, or for imported material that waited for a rotation, when it became current.
+    public var createdAt: Date
+    /// How this version came to be: nil for the key's first material (and imported material waiting to become
+    /// current), else AUTOMATIC or ON_DEMAND rotation.
+    public var rotationType: String?
+    /// Imported material: when it expires (nil: it does not) and the description given at import.
+    public var validTo: Date?
+    public var materialDescription: String?
 
-    public init(version: UInt32, materialID: String, sealed: Data, createdAt: Date, rotationType: String? = nil) {
+    public init(
+        version: UInt32, materialID: String, sealed: Data, createdAt: Date, rotationType: String? = nil,
+        validTo: Date? = nil, materialDescription: String? = nil
+    ) {
         self.version = version
         self.materialID = materialID
         self.sealed = sealed
         self.createdAt = createdAt
         self.rotationType = rotationType
+        self.validTo = validTo
+        self.materialDescription = materialDescription
+    }
+
+    /// Whether the material is held (ImportState IMPORTED); false once imported material is deleted or expired.
+    public var isPresent: Bool { !sealed.isEmpty }
+
+    /// The same version without its material: deleted or expired imported material keeps its id and place.
+    public func withoutMaterial() -> SealedMaterial {
+        var copy = self
+        copy.sealed = Data()
+        copy.validTo = nil
+        return copy
     }
 }
 
@@ -54,8 +77,9 @@ public struct KeyRecord: Sendable, Hashable {
     /// Automatic rotation: the period when enabled (nil when disabled) and the date of the next rotation.
     public var rotationPeriodDays: Int?
     public var nextRotationDate: Date?
-    /// Imported key material: when it expires (nil: it does not), and its keyed fingerprint, kept after the
-    /// material is deleted so that only the same material can be imported again.
+    /// Imported key material: the earliest ValidTo of the materials held (nil: none expires; kept by
+    /// `refreshMaterialValidTo` so stores can index it), and, for material imported before key material ids were
+    /// derived from the material, its root-keyed fingerprint (so only the same material can be imported again).
     public var materialValidTo: Date?
     public var importFingerprint: Data?
     /// Multi-Region keys: the Region of the set's primary key (nil: this key, as for a key never replicated) and
@@ -106,18 +130,38 @@ public struct KeyRecord: Sendable, Hashable {
         self.replicaRegions = replicaRegions
     }
 
-    /// Imported material deleted or expired: the key has no material and waits for import again (a key pending
-    /// deletion stays so).
-    public mutating func dropImportedMaterial() {
-        materials = []
-        currentVersion = 0
-        materialValidTo = nil
-        if state != .pendingDeletion { state = .pendingImport }
+    /// Imported material that waits for RotateKeyOnDemand to make it current (KeyMaterialState PENDING_ROTATION).
+    public var pendingMaterial: SealedMaterial? { materials.first { $0.version > currentVersion } }
+
+    /// Removes imported material: one waiting for rotation goes entirely (it was never associated with the key);
+    /// any other keeps its id and place without its bytes, and when it was the current one the key waits for
+    /// import again (a key pending deletion stays so).
+    public mutating func removeImportedMaterial(version: UInt32) {
+        guard let index = materials.firstIndex(where: { $0.version == version }) else { return }
+        if version > currentVersion {
+            materials.remove(at: index)
+        } else {
+            materials[index] = materials[index].withoutMaterial()
+        }
+        if currentMaterial?.isPresent != true && state != .pendingDeletion { state = .pendingImport }
+        refreshMaterialValidTo()
     }
 
-    /// Whether imported material has expired at `now` (the key is then pending import again).
+    /// Removes every imported material whose ValidTo has passed at `now`.
+    public mutating func expireImportedMaterial(at now: Date) {
+        for material in materials where material.isPresent && (material.validTo.map { $0 <= now } ?? false) {
+            removeImportedMaterial(version: material.version)
+        }
+    }
+
+    /// Keeps `materialValidTo` (what the stores index to find expiring material) the earliest ValidTo held.
+    public mutating func refreshMaterialValidTo() {
+        materialValidTo = materials.filter(\.isPresent).compactMap(\.validTo).min()
+    }
+
+    /// Whether some imported material has expired at `now` (it is then treated as deleted).
     public func isMaterialExpired(at now: Date) -> Bool {
-        origin == .external && !materials.isEmpty && (materialValidTo.map { $0 <= now } ?? false)
+        origin == .external && materials.contains { $0.isPresent && ($0.validTo.map { $0 <= now } ?? false) }
     }
 
     /// Whether automatic rotation is due at `now`.

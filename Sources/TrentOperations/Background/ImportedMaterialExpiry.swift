@@ -1,7 +1,8 @@
 import Foundation
 import TrentCore
 
-/// Deletes imported material whose ValidTo has passed; the key goes back to PendingImport. Driven by the clock.
+/// Deletes imported material whose ValidTo has passed (when it was the current material, the key goes back to
+/// PendingImport; its id stays for a re-import of the same material). Driven by the clock.
 public struct ImportedMaterialExpiry: Sendable {
     let kms: KMS
     public init(kms: KMS) { self.kms = kms }
@@ -12,8 +13,9 @@ public struct ImportedMaterialExpiry: Sendable {
         var expired: [KeyARN] = []
         for var record in try await kms.store.keysWithExpiringMaterial(before: now) where record.isMaterialExpired(at: now) {
             let revision = record.revision
-            kms.forgetMaterial(record.materials.map(\.materialID))
-            record.dropImportedMaterial()
+            let expiring = record.materials.filter { $0.isPresent && ($0.validTo.map { $0 <= now } ?? false) }
+            kms.forgetMaterial(expiring.map(\.materialID))
+            record.expireImportedMaterial(at: now)
             do {
                 try await kms.store.commit(.key(.put(record, expectedRevision: revision)))
                 expired.append(record.arn)

@@ -47,15 +47,22 @@ extension Call {
             }
             record = expected
         } else {
-            guard named.scope.region == scope.region, let found = try await store.key(named), !found.isDeleted(at: now),
+            guard named.scope.region == scope.region, var found = try await store.key(named), !found.isDeleted(at: now),
                 found.identity == parsed.identity || found.multiRegion
             else { throw KMSError.invalidCiphertext() }
+            if found.isMaterialExpired(at: now) { found.expireImportedMaterial(at: now) }
             try await authorize(action, key: found, as: iamAction, contextMember: contextMember)
             if let refusal = found.state.refusal(of: action, arn: found.arn) { throw refusal }
             record = found
         }
         try requireUsage(record, .encryptDecrypt, for: action)
         guard let material = record.material(version: parsed.materialVersion) else { throw KMSError.invalidCiphertext() }
+        guard material.isPresent else {
+            // Imported material deleted or expired (or not yet imported into this Region's key): the ciphertext
+            // opens again once the same material is imported.
+            throw KMSError.invalidState(
+                "The key material \(material.materialID) of \(record.arn) is not imported (its import state is PENDING_IMPORT).")
+        }
         let clear = try kms.material(material, of: record.identity)
         return (record, try parsed.open(clear: clear, context: context), material)
     }

@@ -41,16 +41,17 @@ extension KMS {
     private func firstMaterial() async throws -> (KeyIdentity, SealedMaterial)? {
         for scope in try await store.scopes() {
             for key in try await store.keys(in: scope) {
-                if let material = key.materials.first { return (key.identity, material) }
+                if let material = key.materials.first(where: \.isPresent) { return (key.identity, material) }
             }
         }
         return nil
     }
 
     /// Root key rotation: every material version of every key re-sealed under `newSealer`, the imported-material
-    /// fingerprints recomputed, and the canary replaced, in one commit (all or nothing). Import tokens handed out
-    /// before are sealed under the old root key and no longer open; an imported key whose material was deleted
-    /// loses its fingerprint (it cannot be recomputed without the material), so any material can be imported again.
+    /// fingerprints of material imported before ids were derived from it recomputed, and the canary replaced, in
+    /// one commit (all or nothing). Import tokens handed out before are sealed under the old root key and no longer
+    /// open. Imported key material ids do not depend on the root key, so deleted imported material is still
+    /// recognised when imported again; only such legacy material, deleted, loses its fingerprint.
     public func reseal(under newSealer: RootKeySealer) async throws -> (keys: Int, materials: Int) {
         try await verifyRootKey(source: "the current root key")
         var changes = ChangeSet(rootKeyCanary: try newSealer.seal(Self.canaryText, boundTo: Self.canaryBinding))
@@ -58,7 +59,7 @@ extension KMS {
         for scope in try await store.scopes() {
             for var key in try await store.keys(in: scope) {
                 var current: SecretBytes?
-                for index in key.materials.indices {
+                for index in key.materials.indices where key.materials[index].isPresent {
                     let binding = Self.sealingIdentity(key.identity, materialID: key.materials[index].materialID)
                     let clear: SecretBytes
                     do {

@@ -30,14 +30,22 @@ public final class KMS: Sendable {
         "\(identity.arn)#\(materialID)"
     }
 
-    /// Creates a new sealed material version for a key.
+    /// Creates a new sealed material version for a key: a random id, or for imported material its derived id.
     func newMaterial(
-        for identity: KeyIdentity, version: UInt32, bytes: SecretBytes, at date: Date, rotationType: String? = nil
+        for identity: KeyIdentity, version: UInt32, bytes: SecretBytes, at date: Date, rotationType: String? = nil,
+        materialID: String? = nil
     ) throws -> SealedMaterial {
-        let materialID = Hex.encode(SecureRandom.bytes(32))
+        let materialID = materialID ?? Hex.encode(SecureRandom.bytes(32))
         let sealed = try sealer.seal(bytes, boundTo: Self.sealingIdentity(identity, materialID: materialID))
         return SealedMaterial(
             version: version, materialID: materialID, sealed: sealed, createdAt: date, rotationType: rotationType)
+    }
+
+    /// The KeyMaterialId of imported material: derived from the key id and the material, as AWS derives it, so
+    /// importing the same material again gives the same id, whatever the root key. A SHA-256 over 256-bit material
+    /// under a domain label, the usual key check value: it identifies the material without revealing it.
+    static func importedMaterialID(_ material: SecretBytes, of identity: KeyIdentity) -> String {
+        Hex.encode(material.checkValue(label: "trent imported key material id v1\u{0}\(identity.id)\u{0}"))
     }
 
     /// The clear material of a version, unsealed once and then served from memory (never logged, never stored).

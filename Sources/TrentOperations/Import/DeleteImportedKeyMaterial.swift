@@ -19,11 +19,22 @@ enum DeleteImportedKeyMaterial: KMSOperation {
         var record = try await call.resolveKey(request.KeyId, for: action)
         try call.requireCustomerManaged(record, for: action)
         try call.requireExternal(record)
-        let removed = record.currentMaterial?.materialID
+        // Without KeyMaterialId, the current material (AWS's API reference).
+        let target: SealedMaterial?
+        if let id = request.KeyMaterialId {
+            guard let named = record.materials.first(where: { $0.materialID == id }) else {
+                throw KMSError(.notFound, "Key material \(id) is not associated with \(record.arn).")
+            }
+            target = named
+        } else {
+            target = record.currentMaterial
+        }
         let revision = record.revision
-        call.kms.forgetMaterial(record.materials.map(\.materialID))
-        record.dropImportedMaterial()
-        try await call.store.commit(.key(.put(record, expectedRevision: revision)))
-        return Response(KeyId: record.arn.description, KeyMaterialId: removed)
+        if let target {
+            call.kms.forgetMaterial([target.materialID])
+            record.removeImportedMaterial(version: target.version)
+            try await call.store.commit(.key(.put(record, expectedRevision: revision)))
+        }
+        return Response(KeyId: record.arn.description, KeyMaterialId: target?.materialID)
     }
 }

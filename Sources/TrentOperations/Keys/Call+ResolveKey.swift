@@ -40,7 +40,7 @@ extension Call {
         }
         if record.isMaterialExpired(at: now) {
             // Expired imported material is gone at once, before the background pass removes it.
-            record.dropImportedMaterial()
+            record.expireImportedMaterial(at: now)
         }
         try await authorize(action, key: record, as: iamAction, contextMember: contextMember)
         if let refusal = record.state.refusal(of: action, arn: record.arn) { throw refusal }

@@ -50,8 +50,11 @@ struct KeyMetadata: Codable, Sendable {
         DeletionDate = r.state == .pendingDeletion ? r.deletionDate : nil
         Origin = r.origin.rawValue
         if r.origin == .external {
-            ExpirationModel = r.materialValidTo == nil ? "KEY_MATERIAL_DOES_NOT_EXPIRE" : "KEY_MATERIAL_EXPIRES"
-            ValidTo = r.materialValidTo
+            // The earliest expiry of the material permanently associated with the key (not material that waits
+            // for rotation), as AWS's KeyMetadata documents ValidTo.
+            let validTo = r.materials.filter { $0.isPresent && $0.version <= r.currentVersion }.compactMap(\.validTo).min()
+            ExpirationModel = validTo == nil ? "KEY_MATERIAL_DOES_NOT_EXPIRE" : "KEY_MATERIAL_EXPIRES"
+            ValidTo = validTo
         }
         KeyManager = r.manager.rawValue
         CustomerMasterKeySpec = r.spec.rawValue

@@ -30,11 +30,11 @@ extension KMS {
 
     /// A material version sealed anew for another member of the set: same version, id and bytes.
     func reseal(_ material: SealedMaterial, from source: KeyIdentity, to target: KeyIdentity) throws -> SealedMaterial {
+        guard material.isPresent else { return material }  // deleted imported material: nothing to seal
         let clear = try self.material(material, of: source)
-        let sealed = try sealer.seal(clear, boundTo: Self.sealingIdentity(target, materialID: material.materialID))
-        return SealedMaterial(
-            version: material.version, materialID: material.materialID, sealed: sealed, createdAt: material.createdAt,
-            rotationType: material.rotationType)
+        var copy = material
+        copy.sealed = try sealer.seal(clear, boundTo: Self.sealingIdentity(target, materialID: material.materialID))
+        return copy
     }
 
     /// When a member of a set is deleted, the others forget it; a primary waiting in PendingReplicaDeletion for its

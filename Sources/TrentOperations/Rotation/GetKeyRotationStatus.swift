@@ -17,7 +17,7 @@ enum GetKeyRotationStatus: KMSOperation {
 
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
         let record = try await call.resolveKey(request.KeyId, for: action)
-        try Rotation.requireRotatable(record)
+        try Rotation.requireRotatable(record, automatic: false)
         let pending = record.state == .pendingDeletion || record.state == .pendingReplicaDeletion
         return Response(
             // While the key is pending deletion its rotation is suspended and reported false; CancelKeyDeletion

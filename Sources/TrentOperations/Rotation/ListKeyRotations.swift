@@ -14,9 +14,31 @@ enum ListKeyRotations: KMSOperation {
     struct Entry: Encodable, Sendable {
         var KeyId: String
         var KeyMaterialId: String
+        var KeyMaterialDescription: String?
+        var ImportState: String?
         var KeyMaterialState: String
+        var ExpirationModel: String?
+        var ValidTo: Date?
         var RotationDate: Date?
         var RotationType: String?
+
+        /// One material of the key; the import fields only for imported material, as AWS lists them.
+        init(_ m: SealedMaterial, of record: KeyRecord) {
+            KeyId = record.arn.description
+            KeyMaterialId = m.materialID
+            KeyMaterialState =
+                m.version == record.currentVersion
+                ? "CURRENT" : m.version > record.currentVersion ? "PENDING_ROTATION" : "NON_CURRENT"
+            RotationDate = m.rotationType == nil ? nil : m.createdAt
+            RotationType = m.rotationType
+            guard record.origin == .external else { return }
+            KeyMaterialDescription = m.materialDescription
+            ImportState = m.isPresent ? "IMPORTED" : "PENDING_IMPORT"
+            if m.isPresent {
+                ExpirationModel = m.validTo == nil ? "KEY_MATERIAL_DOES_NOT_EXPIRE" : "KEY_MATERIAL_EXPIRES"
+                ValidTo = m.validTo
+            }
+        }
     }
 
     struct Response: Encodable, Sendable {
@@ -27,18 +49,13 @@ enum ListKeyRotations: KMSOperation {
 
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
         let record = try await call.resolveKey(request.KeyId, for: action)
-        try Rotation.requireRotatable(record)
+        try Rotation.requireRotatable(record, automatic: false)
         let all = request.IncludeKeyMaterial == "ALL_KEY_MATERIAL"
         let materials = record.materials.sorted { $0.version < $1.version }.filter { all || $0.rotationType != nil }
         let page = try Page.of(materials, limit: request.Limit, defaultLimit: 100, maxLimit: 1000, marker: request.Marker) {
             String(format: "%010u", $0.version)
         }
         return Response(
-            Rotations: page.items.map { m in
-                Entry(
-                    KeyId: record.arn.description, KeyMaterialId: m.materialID,
-                    KeyMaterialState: m.version == record.currentVersion ? "CURRENT" : "NON_CURRENT",
-                    RotationDate: m.rotationType == nil ? nil : m.createdAt, RotationType: m.rotationType)
-            }, NextMarker: page.nextMarker, Truncated: page.nextMarker != nil)
+            Rotations: page.items.map { Entry($0, of: record) }, NextMarker: page.nextMarker, Truncated: page.nextMarker != nil)
     }
 }

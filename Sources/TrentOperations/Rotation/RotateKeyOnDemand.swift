@@ -15,7 +15,7 @@ enum RotateKeyOnDemand: KMSOperation {
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
         var record = try await call.resolveKey(request.KeyId, for: action)
         try call.requireCustomerManaged(record, for: action)
-        try Rotation.requireRotatable(record)
+        try Rotation.requireRotatable(record, automatic: false)
         try call.requireNotReplica(record)
         guard record.materials.filter({ $0.rotationType == "ON_DEMAND" }).count < Rotation.onDemandLimit else {
             throw KMSError(
@@ -24,7 +24,22 @@ enum RotateKeyOnDemand: KMSOperation {
             )
         }
         let revision = record.revision
-        try Rotation.rotate(&record, kms: call.kms, at: call.now, type: "ON_DEMAND")
+        if record.origin == .external {
+            // Imported key material rotates to the new material imported for it (PENDING_ROTATION).
+            guard let pending = record.pendingMaterial,
+                let index = record.materials.firstIndex(where: { $0.version == pending.version })
+            else {
+                throw KMSError.invalidState(
+                    "\(record.arn) has no key material in PENDING_ROTATION state. Import new key material with ImportType NEW_KEY_MATERIAL before rotating the key on demand."
+                )
+            }
+            record.materials[index].rotationType = "ON_DEMAND"
+            record.materials[index].createdAt = call.now
+            record.currentVersion = pending.version
+            record.refreshMaterialValidTo()
+        } else {
+            try Rotation.rotate(&record, kms: call.kms, at: call.now, type: "ON_DEMAND")
+        }
         try await call.kms.commitShared(record, expectedRevision: revision)
         return Response(KeyId: record.arn.description)
     }

@@ -27,6 +27,15 @@ public struct SeedExporter: Sendable {
         struct Material: Encodable {
             var BackingKeys: [String]?
             var PrivateKeyPem: String?
+            var ImportedKeyMaterials: [ImportedMaterial]?
+        }
+        struct ImportedMaterial: Encodable {
+            var KeyMaterial: String?
+            var KeyMaterialId: String
+            var KeyMaterialState: String
+            var KeyMaterialDescription: String?
+            var ValidTo: String?
+            var RotationDate: String?
         }
         struct TagEntry: Encodable {
             var TagKey: String
@@ -78,6 +87,9 @@ public struct SeedExporter: Sendable {
                 var material: Key.Material?
                 if includeKeyMaterial {
                     material = try self.material(of: r)
+                } else if r.origin == .external && r.spec == .symmetricDefault && !r.materials.isEmpty {
+                    // Without material, an imported key keeps its material ids, so the same material imports again.
+                    material = .init(ImportedKeyMaterials: try importedMaterials(of: r, includeKeyMaterial: false))
                 }
                 keys.append(
                     Key(
@@ -127,10 +139,31 @@ public struct SeedExporter: Sendable {
                 PrivateKeyPem: (["-----BEGIN PRIVATE KEY-----"] + lines + ["-----END PRIVATE KEY-----"]).joined(separator: "\n")
                     + "\n")
         }
+        if record.origin == .external && record.spec == .symmetricDefault {
+            return .init(ImportedKeyMaterials: try importedMaterials(of: record, includeKeyMaterial: true))
+        }
         let versions = try record.materials.sorted { $0.version < $1.version }.map {
             Hex.encode(try kms.material($0, of: record.identity).bytes)
         }
         return versions.isEmpty ? nil : .init(BackingKeys: versions)
+    }
+}
+
+extension SeedExporter {
+    /// A symmetric EXTERNAL key's imported materials; without their bytes, each keeps its id (PENDING_IMPORT once
+    /// seeded, until the same material is imported again).
+    func importedMaterials(of record: KeyRecord, includeKeyMaterial: Bool) throws -> [Key.ImportedMaterial] {
+        let formatter = ISO8601DateFormatter()
+        return try record.materials.sorted { $0.version < $1.version }.map { m in
+            Key.ImportedMaterial(
+                KeyMaterial: includeKeyMaterial && m.isPresent ? Hex.encode(try kms.material(m, of: record.identity).bytes) : nil,
+                KeyMaterialId: m.materialID,
+                KeyMaterialState: m.version == record.currentVersion
+                    ? "CURRENT" : m.version > record.currentVersion ? "PENDING_ROTATION" : "NON_CURRENT",
+                KeyMaterialDescription: m.materialDescription,
+                ValidTo: m.isPresent ? m.validTo.map(formatter.string(from:)) : nil,
+                RotationDate: m.rotationType == nil ? nil : formatter.string(from: m.createdAt))
+        }
     }
 }
 

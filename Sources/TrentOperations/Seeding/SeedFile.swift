@@ -76,6 +76,22 @@ public struct SeedKey: Decodable, Sendable {
         public var BackingKeys: [String]?
         /// An asymmetric private key (PKCS#8, SEC1 or PKCS#1 PEM).
         public var PrivateKeyPem: String?
+        /// A symmetric EXTERNAL key's imported materials, oldest first, as ListKeyRotations shows them.
+        public var ImportedKeyMaterials: [ImportedMaterial]?
+    }
+
+    /// One imported material: its bytes (hex or base64) when it is imported, else its KeyMaterialId alone
+    /// (PENDING_IMPORT: deleted or expired, waiting for the same material to be imported again).
+    public struct ImportedMaterial: Decodable, Sendable {
+        public var KeyMaterial: String?
+        public var KeyMaterialId: String?
+        /// CURRENT (exactly one), NON_CURRENT, or PENDING_ROTATION (at most one, the last).
+        public var KeyMaterialState: String
+        public var KeyMaterialDescription: String?
+        /// ISO 8601; absent: the material does not expire.
+        public var ValidTo: String?
+        /// When the material became current by a rotation (ISO 8601); absent for the first.
+        public var RotationDate: String?
     }
 
     public struct GrantEntry: Decodable, Sendable {

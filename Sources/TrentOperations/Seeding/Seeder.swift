@@ -88,6 +88,66 @@ public struct Seeder: Sendable {
         return result
     }
 
+    /// A symmetric EXTERNAL key's materials from ImportedKeyMaterials: versions in order, the current one's.
+    private func importedMaterials(
+        _ entries: [SeedKey.ImportedMaterial], of identity: KeyIdentity, at now: Date
+    ) throws -> ([SealedMaterial], UInt32) {
+        func date(_ text: String?, _ member: String) throws -> Date? {
+            guard let text else { return nil }
+            guard let parsed = ISO8601.parse(text) else {
+                throw SeedError(entry: "", problem: "\(member) must be an ISO 8601 date, such as 2026-01-01T00:00:00Z")
+            }
+            return parsed
+        }
+        let states = entries.map(\.KeyMaterialState)
+        guard states.filter({ $0 == "CURRENT" }).count == 1,
+            states.allSatisfy({ ["CURRENT", "NON_CURRENT", "PENDING_ROTATION"].contains($0) }),
+            !states.dropLast().contains("PENDING_ROTATION"), states.last == "PENDING_ROTATION" || states.last == "CURRENT"
+        else {
+            throw SeedError(
+                entry: "",
+                problem:
+                    "ImportedKeyMaterials take KeyMaterialState CURRENT once, NON_CURRENT before it, and PENDING_ROTATION at most once, last"
+            )
+        }
+        var materials: [SealedMaterial] = []
+        var current: UInt32 = 0
+        for (index, entry) in entries.enumerated() {
+            let version = UInt32(index + 1)
+            var made: SealedMaterial
+            if let text = entry.KeyMaterial {
+                guard let bytes = Self.bytes(text), bytes.count == 32 else {
+                    throw SeedError(entry: "", problem: "KeyMaterial must be a 32-byte key in hex or base64")
+                }
+                let id = KMS.importedMaterialID(SecretBytes(bytes), of: identity)
+                if let given = entry.KeyMaterialId, given != id {
+                    throw SeedError(entry: "", problem: "KeyMaterialId \(given) is not the id of the KeyMaterial given with it")
+                }
+                made = try kms.newMaterial(for: identity, version: version, bytes: SecretBytes(bytes), at: now, materialID: id)
+                made.validTo = try date(entry.ValidTo, "ValidTo")
+            } else {
+                guard let id = entry.KeyMaterialId, id.count == 64, id.allSatisfy(\.isHexDigit),
+                    entry.KeyMaterialState != "PENDING_ROTATION"
+                else {
+                    throw SeedError(
+                        entry: "",
+                        problem:
+                            "an imported material without KeyMaterial (PENDING_IMPORT) needs its 64-hex-digit KeyMaterialId, and cannot be PENDING_ROTATION"
+                    )
+                }
+                made = SealedMaterial(version: version, materialID: id.lowercased(), sealed: Data(), createdAt: now)
+            }
+            made.materialDescription = entry.KeyMaterialDescription
+            if index > 0 && entry.KeyMaterialState != "PENDING_ROTATION" {
+                made.rotationType = "ON_DEMAND"
+                made.createdAt = try date(entry.RotationDate, "RotationDate") ?? now
+            }
+            if entry.KeyMaterialState == "CURRENT" { current = version }
+            materials.append(made)
+        }
+        return (materials, current)
+    }
+
     private func plan(_ entry: SeedKey, at now: Date) throws -> KeyRecord {
         let scope = try scope(entry.Account, entry.Region, "")
         guard let rawID = entry.KeyId ?? entry.Metadata.KeyId, let id = KeyID(rawID.lowercased()) else {
@@ -157,23 +217,27 @@ public struct Seeder: Sendable {
                 }
                 versions.append(SecretBytes(bytes))
             }
-            if origin == .external && versions.count > 1 {
-                throw SeedError(entry: "", problem: "an EXTERNAL key takes at most one backing key")
-            }
         } else if let imported {
             versions = [imported.encoded]
         } else if origin == .awsKMS {
             versions = [try CreateKey.newKeyMaterial(spec)]
         }
+        var currentVersion = UInt32(versions.count)
         for (index, bytes) in versions.enumerated() {
             materials.append(
                 try kms.newMaterial(
-                    for: identity, version: UInt32(index + 1), bytes: bytes, at: now, rotationType: index == 0 ? nil : "AUTOMATIC"
-                ))
+                    for: identity, version: UInt32(index + 1), bytes: bytes, at: now,
+                    rotationType: index == 0 ? nil : origin == .external ? "ON_DEMAND" : "AUTOMATIC",
+                    // Imported material has the id AWS derives from the key and the material.
+                    materialID: origin == .external ? KMS.importedMaterialID(bytes, of: identity) : nil))
         }
-        let fingerprint =
-            origin == .external && versions.count == 1
-            ? kms.sealer.fingerprint(versions[0], boundTo: identity.arn.description) : nil
+        if let entries = material?.ImportedKeyMaterials {
+            guard origin == .external, spec == .symmetricDefault, versions.isEmpty else {
+                throw SeedError(
+                    entry: "", problem: "ImportedKeyMaterials are for symmetric EXTERNAL keys, instead of BackingKeys")
+            }
+            (materials, currentVersion) = try importedMaterials(entries, of: identity, at: now)
+        }
         let tags = try TagRules.validate(
             (entry.Tags ?? []).map { WireTag(TagKey: $0.TagKey, TagValue: $0.TagValue) }, existing: [])
         var policy = KeyPolicy.customerDefault(account: scope.account)
@@ -190,10 +254,11 @@ public struct Seeder: Sendable {
         var record = KeyRecord(
             identity: identity, description: entry.Metadata.Description ?? "", spec: spec, usage: usage, origin: origin,
             manager: .customer,
-            state: materials.isEmpty ? .pendingImport : (entry.Metadata.Enabled == false ? .disabled : .enabled),
-            creationDate: now, materials: materials, currentVersion: UInt32(materials.count), tags: tags,
-            multiRegion: entry.Metadata.MultiRegion ?? id.rawValue.hasPrefix("mrk-"), policy: policy,
-            importFingerprint: fingerprint)
+            state: materials.first { $0.version == currentVersion }?.isPresent != true
+                ? .pendingImport : (entry.Metadata.Enabled == false ? .disabled : .enabled),
+            creationDate: now, materials: materials, currentVersion: currentVersion, tags: tags,
+            multiRegion: entry.Metadata.MultiRegion ?? id.rawValue.hasPrefix("mrk-"), policy: policy)
+        record.refreshMaterialValidTo()
         for grant in entry.Grants ?? [] {
             let invalid = grant.Operations.filter { !GrantRules.allowedOperations(record).contains($0) }
             guard invalid.isEmpty else {
