@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # libFuzzer over Trent's parsers: the JSON 1.1 request of every operation, the ciphertext blob, the key policy
-# parser and evaluator, SigV4's header and query forms, and the seed file loader. Builds in its own folder
+# parser and evaluator, SigV4's header and query forms, the seed file loader, and Nitro attestation documents. Builds in its own folder
 # (.build-fuzz, -sanitize=fuzzer,address), then runs each target for SECONDS from the committed corpus in
 # fuzz/corpus/TARGET (new inputs found go to a scratch copy, not into the repository). A crash, a sanitizer
 # report or a KMSInternalException stops with the input saved under fuzz/findings/; make it a regression test.
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET="${1:-60}"
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(request ciphertext policy sigv4 seed)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(request ciphertext policy sigv4 seed attestation)
 
 BUILD=(swift build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld)
 if ! TRENT_FUZZ=1 "${BUILD[@]}" --product trent-fuzz >"$(mktemp)" 2>&1; then

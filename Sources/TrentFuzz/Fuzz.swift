@@ -16,12 +16,13 @@ import Yams
 /// - `ciphertext`: the bytes as Decrypt's CiphertextBlob (the blob parser, key lookup, the envelope);
 /// - `policy`: the bytes as a key policy, parsed, then evaluated for a request;
 /// - `sigv4`: the bytes split into an Authorization header, a query string and a body, verified;
-/// - `seed`: the bytes as a seed file, decoded and applied to a fresh in-memory KMS.
+/// - `seed`: the bytes as a seed file, decoded and applied to a fresh in-memory KMS;
+/// - `attestation`: the bytes as a Nitro Enclaves attestation document (CBOR, COSE_Sign1, the certificate chain).
 ///
 /// A trap, a sanitizer report, or an answer of KMSInternalException (a 500) is a finding.
 
 enum FuzzTarget: String {
-    case request, ciphertext, policy, sigv4, seed
+    case request, ciphertext, policy, sigv4, seed, attestation
 }
 
 let fuzzTarget = FuzzTarget(rawValue: ProcessInfo.processInfo.environment["TRENT_FUZZ_TARGET"] ?? "") ?? .request
@@ -144,6 +145,9 @@ public func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         blocking {
             _ = try? await Seeder(kms: makeKMS(), defaults: fuzzCaller.scope).apply(file)
         }
+    case .attestation:
+        _ = try? NitroAttestation.claims(of: data)
+        _ = try? NitroAttestation.verify(data, root: NitroAttestation.awsRoot, at: Date(timeIntervalSince1970: 1_800_000_000))
     }
     return 0
 }

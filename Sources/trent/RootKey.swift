@@ -166,13 +166,15 @@ enum RootKey {
     /// The service over `store` with its root key (from the file, the environment or the data directory), proven to
     /// open the store; what is wrong with the root key becomes the command's error message.
     static func openVerified(
-        store: any KeyStore, file: String?, dataDirectory: URL?, logger: Logger
+        store: any KeyStore, file: String?, dataDirectory: URL?, logger: Logger,
+        attestationRoot: Data = NitroAttestation.awsRoot
     ) async throws -> (kms: KMS, key: Data, source: String) {
         do {
             let root = try load(
                 file: file, environment: ProcessInfo.processInfo.environment, dataDirectory: dataDirectory,
                 storeHoldsSealedData: try await store.holdsSealedData())
-            let kms = KMS(store: store, sealer: try RootKeySealer(rootKey: root.key), logger: logger)
+            let kms = KMS(
+                store: store, sealer: try RootKeySealer(rootKey: root.key), logger: logger, attestationRoot: attestationRoot)
             try await kms.verifyRootKey(source: root.source)
             return (kms, root.key, root.source)
         } catch let failure as Failure {

@@ -43,6 +43,8 @@ struct Serve: AsyncParsableCommand {
     var requestTimeout: Double = 30
     @Option(help: "Most connections open at once (default: 4096, or fewer when the descriptor limit is lower).")
     var maxConnections: Int?
+    @Option(help: "Trust anchor (PEM certificate) for Nitro Enclaves attestation documents in Recipient (default: AWS's root).")
+    var attestationRoot: String?
 
     func run() async throws {
         var logger = Logger(label: "trent")
@@ -75,8 +77,14 @@ struct Serve: AsyncParsableCommand {
                 store = chosen.store
             }
         }
+        var anchor = NitroAttestation.awsRoot
+        if let path = attestationRoot {
+            guard let pem = try? String(contentsOfFile: path, encoding: .utf8), let der = NitroAttestation.certificate(pem: pem)
+            else { throw ValidationError("--attestation-root must name a PEM file holding an X.509 certificate") }
+            anchor = der
+        }
         let (kms, _, rootSource) = try await RootKey.openVerified(
-            store: store, file: rootKeyFile, dataDirectory: opened?.directory, logger: logger)
+            store: store, file: rootKeyFile, dataDirectory: opened?.directory, logger: logger, attestationRoot: anchor)
         let authentication: Authentication
         let consoleSignIn: ConsoleConfiguration.SignIn
         switch auth {

@@ -16,13 +16,14 @@ enum DeriveSharedSecret: KMSOperation {
 
     struct Response: Encodable, Sendable {
         var KeyId: String
-        var SharedSecret: Data
+        var SharedSecret: Data?
         var KeyAgreementAlgorithm: String
         var KeyOrigin: String
+        var CiphertextForRecipient: Data?
     }
 
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
-        try Recipient.refuse(request.Recipient)
+        let enclave = try request.Recipient?.enclaveKey(call)
         let record = try await call.resolveKey(request.KeyId, for: action)
         try call.requireUsage(record, .keyAgreement, for: action)
         try call.finishDryRun(request.DryRun)
@@ -37,7 +38,8 @@ enum DeriveSharedSecret: KMSOperation {
                 "PublicKey is not a DER-encoded SubjectPublicKeyInfo of a key on the curve of \(record.spec.rawValue).")
         }
         return Response(
-            KeyId: record.arn.description, SharedSecret: secret.bytes, KeyAgreementAlgorithm: request.KeyAgreementAlgorithm,
-            KeyOrigin: record.origin.rawValue)
+            KeyId: record.arn.description, SharedSecret: enclave == nil ? secret.bytes : nil,
+            KeyAgreementAlgorithm: request.KeyAgreementAlgorithm, KeyOrigin: record.origin.rawValue,
+            CiphertextForRecipient: try enclave.map { try Recipient.seal(secret, for: $0) })
     }
 }

@@ -21,13 +21,14 @@ enum GenerateDataKeyPair: KMSOperation {
         var KeyId: String
         var KeyPairSpec: String
         var KeyMaterialId: String
+        var CiphertextForRecipient: Data?
     }
 
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
-        try Recipient.refuse(request.Recipient)
+        let enclave = try request.Recipient?.enclaveKey(call)
         return try await DataKeyPair.generate(
             keyID: request.KeyId, spec: request.KeyPairSpec, context: request.EncryptionContext, dryRun: request.DryRun,
-            withPlaintext: true, call: call, action: action)
+            withPlaintext: true, recipient: enclave, call: call, action: action)
     }
 }
 
@@ -35,8 +36,8 @@ enum GenerateDataKeyPair: KMSOperation {
 /// under a symmetric KMS key in the same blob format as GenerateDataKey, so Decrypt returns it.
 enum DataKeyPair {
     static func generate(
-        keyID: String, spec raw: String, context: [String: String]?, dryRun: Bool?, withPlaintext: Bool, call: Call,
-        action: KMSAction
+        keyID: String, spec raw: String, context: [String: String]?, dryRun: Bool?, withPlaintext: Bool,
+        recipient: Data? = nil, call: Call, action: KMSAction
     ) async throws -> GenerateDataKeyPair.Response {
         let record = try await call.resolveKey(keyID, for: action)
         try call.requireUsage(record, .encryptDecrypt, for: action)
@@ -55,8 +56,9 @@ enum DataKeyPair {
         }
         let (blob, material) = try call.sealSymmetric(pair.encoded.bytes, with: record, context: context)
         return GenerateDataKeyPair.Response(
-            PrivateKeyCiphertextBlob: blob, PrivateKeyPlaintext: withPlaintext ? pair.encoded.bytes : nil,
+            PrivateKeyCiphertextBlob: blob, PrivateKeyPlaintext: withPlaintext && recipient == nil ? pair.encoded.bytes : nil,
             PublicKey: try pair.publicKeyDER(), KeyId: record.arn.description, KeyPairSpec: raw,
-            KeyMaterialId: material.materialID)
+            KeyMaterialId: material.materialID,
+            CiphertextForRecipient: try recipient.map { try Recipient.seal(pair.encoded, for: $0) })
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TrentCore
+import TrentCrypto
 
 extension Call {
     /// Authorizes the caller for `action` on a key (with `--auth sigv4`; development mode applies only the
@@ -123,6 +124,13 @@ extension Call {
             context["kms:RequestAlias"] = [
                 keyID.hasPrefix("alias/") ? keyID : "alias/" + keyID.components(separatedBy: ":alias/").last!
             ]
+        }
+        if case .object(let recipient) = members["Recipient"], case .string(let text) = recipient["AttestationDocument"],
+            let document = Data(base64Encoded: text), let claims = try? NitroAttestation.claims(of: document)
+        {
+            // The enclave's measurements (the operation then verifies the document, so a forged one fails anyway).
+            for (index, value) in claims.pcrs { context["kms:RecipientAttestation:PCR\(index)"] = [Hex.encode(value)] }
+            if let image = claims.pcrs[0] { context["kms:RecipientAttestation:ImageSha384"] = [Hex.encode(image)] }
         }
         if case .array(let operations) = members["Operations"] {
             context["kms:GrantOperations"] = operations.compactMap { if case .string(let v) = $0 { v } else { nil } }

@@ -17,19 +17,21 @@ enum GenerateDataKey: KMSOperation {
 
     struct Response: Encodable, Sendable {
         var CiphertextBlob: Data
-        var Plaintext: Data
+        var Plaintext: Data?
         var KeyId: String
         var KeyMaterialId: String
+        var CiphertextForRecipient: Data?
     }
 
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
-        try Recipient.refuse(request.Recipient)
+        let enclave = try request.Recipient?.enclaveKey(call)
         let made = try await DataKey.make(
             keyID: request.KeyId, keySpec: request.KeySpec, numberOfBytes: request.NumberOfBytes,
             context: request.EncryptionContext, dryRun: request.DryRun, action: action, call: call)
         return Response(
-            CiphertextBlob: made.blob, Plaintext: made.plaintext.bytes, KeyId: made.key.arn.description,
-            KeyMaterialId: made.material.materialID)
+            CiphertextBlob: made.blob, Plaintext: enclave == nil ? made.plaintext.bytes : nil, KeyId: made.key.arn.description,
+            KeyMaterialId: made.material.materialID,
+            CiphertextForRecipient: try enclave.map { try Recipient.seal(made.plaintext, for: $0) })
     }
 }
 

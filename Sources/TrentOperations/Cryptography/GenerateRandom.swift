@@ -12,17 +12,20 @@ enum GenerateRandom: KMSOperation {
     }
 
     struct Response: Encodable, Sendable {
-        var Plaintext: Data
+        var Plaintext: Data?
+        var CiphertextForRecipient: Data?
     }
 
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
-        try Recipient.refuse(request.Recipient)
+        let enclave = try request.Recipient?.enclaveKey(call)
         if let storeID = request.CustomKeyStoreId {
             throw KMSError(.customKeyStoreNotFound, "Custom key store \(storeID) does not exist. Trent has no custom key stores.")
         }
         guard let count = request.NumberOfBytes else {
             throw KMSError.validation(.null(at: "numberOfBytes"))
         }
-        return Response(Plaintext: SecureRandom.bytes(count))
+        let random = SecretBytes.random(count: count)
+        guard let enclave else { return Response(Plaintext: random.bytes) }
+        return Response(CiphertextForRecipient: try Recipient.seal(random, for: enclave))
     }
 }

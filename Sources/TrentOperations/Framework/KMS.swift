@@ -10,6 +10,8 @@ public final class KMS: Sendable {
     public let sealer: RootKeySealer
     public let clock: TrentClock
     public let logger: Logger
+    /// The trust anchor for Nitro Enclaves attestation documents (`Recipient`): DER, AWS's root unless configured.
+    public let attestationRoot: Data
     /// Bounded by entries and bytes, least recently used out first: with more keys in use than fit, a key's
     /// material is unsealed (or its private key parsed) again on its next use, never lost.
     private let unsealed = Mutex(LRUCache<String, SecretBytes>(maxEntries: 20_000, maxCost: 4 << 20))
@@ -18,7 +20,11 @@ public final class KMS: Sendable {
     /// Each key's latest use since the last flush to storage (GetKeyLastUsage), off the hot path's storage.
     private let pendingUsage = Mutex<[KeyIdentity: KeyLastUsage]>([:])
 
-    public init(store: any KeyStore, sealer: RootKeySealer, clock: TrentClock = TrentClock(), logger: Logger) {
+    public init(
+        store: any KeyStore, sealer: RootKeySealer, clock: TrentClock = TrentClock(), logger: Logger,
+        attestationRoot: Data = NitroAttestation.awsRoot
+    ) {
+        self.attestationRoot = attestationRoot
         self.store = (store as? CachedKeyStore) ?? CachedKeyStore(store)
         self.sealer = sealer
         self.clock = clock
