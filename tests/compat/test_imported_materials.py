@@ -206,3 +206,40 @@ def test_export_and_seed_carry_every_imported_material(tmp_path):
             assert kms.decrypt(CiphertextBlob=old)["Plaintext"] == b"one"
         finally:
             second.stop()
+
+
+def test_multi_region_imported_keys_import_into_each_replica_then_rotate_from_the_primary(server):
+    east, west = server.client(), server.client(region="eu-west-1")
+    key = east.create_key(Origin="EXTERNAL", MultiRegion=True)["KeyMetadata"]["KeyId"]
+    first, second = os.urandom(32), os.urandom(32)
+    id1 = importing(east, key, first, **FOREVER)["KeyMaterialId"]
+    # A replica of an imported key has no material until the same material is imported into it.
+    replica = east.replicate_key(KeyId=key, ReplicaRegion="eu-west-1")["ReplicaKeyMetadata"]
+    assert replica["KeyState"] == "PendingImport"
+    assert code_of(importing, kms=west, key=key, material=os.urandom(32), **FOREVER) == "IncorrectKeyMaterialException"
+    assert importing(west, key, first, **FOREVER)["KeyMaterialId"] == id1
+    old = east.encrypt(KeyId=key, Plaintext=b"first")["CiphertextBlob"]
+    assert west.decrypt(CiphertextBlob=old)["Plaintext"] == b"first"
+
+    # New material goes into the primary; replicas refuse it, and wait for the same material.
+    assert code_of(importing, kms=west, key=key, material=second, ImportType="NEW_KEY_MATERIAL",
+                   **FOREVER) == "UnsupportedOperationException"
+    id2 = importing(east, key, second, ImportType="NEW_KEY_MATERIAL", **FOREVER)["KeyMaterialId"]
+    assert materials(east, key)[-1]["KeyMaterialState"] == "PENDING_MULTI_REGION_IMPORT_AND_ROTATION"
+    assert [(m["KeyMaterialId"], m["ImportState"]) for m in materials(west, key)][-1] == (id2, "PENDING_IMPORT")
+    assert code_of(east.rotate_key_on_demand, KeyId=key) == "KMSInvalidStateException"
+    assert importing(west, key, second, **FOREVER)["KeyMaterialId"] == id2
+    assert materials(east, key)[-1]["KeyMaterialState"] == "PENDING_ROTATION"
+    assert code_of(west.rotate_key_on_demand, KeyId=key) == "UnsupportedOperationException"  # the primary rotates
+    east.rotate_key_on_demand(KeyId=key)
+    assert west.describe_key(KeyId=key)["KeyMetadata"]["CurrentKeyMaterialId"] == id2
+    new = west.encrypt(KeyId=key, Plaintext=b"second")["CiphertextBlob"]
+    assert east.decrypt(CiphertextBlob=new)["Plaintext"] == b"second"
+    assert east.decrypt(CiphertextBlob=old)["Plaintext"] == b"first"
+    assert [r["RotationType"] for r in west.list_key_rotations(KeyId=key)["Rotations"]] == ["ON_DEMAND"]
+
+    # Withdrawing new material from the primary withdraws it from the replicas too.
+    id3 = importing(east, key, os.urandom(32), ImportType="NEW_KEY_MATERIAL", **FOREVER)["KeyMaterialId"]
+    assert materials(west, key)[-1]["KeyMaterialId"] == id3
+    east.delete_imported_key_material(KeyId=key, KeyMaterialId=id3)
+    assert [m["KeyMaterialId"] for m in materials(west, key)] == [id1, id2]

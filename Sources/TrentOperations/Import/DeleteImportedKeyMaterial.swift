@@ -33,7 +33,8 @@ enum DeleteImportedKeyMaterial: KMSOperation {
         if let target {
             call.kms.forgetMaterial([target.materialID])
             record.removeImportedMaterial(version: target.version)
-            try await call.store.commit(.key(.put(record, expectedRevision: revision)))
+            // Withdrawing a primary's waiting material withdraws it from the replicas too (AWS's rule).
+            try await call.kms.commitShared(record, expectedRevision: revision)
         }
         return Response(KeyId: record.arn.description, KeyMaterialId: target?.materialID)
     }

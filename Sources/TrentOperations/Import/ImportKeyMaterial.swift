@@ -61,7 +61,8 @@ enum ImportKeyMaterial: KMSOperation {
         if let description = request.KeyMaterialDescription { record.materials[index].materialDescription = description }
         if record.state == .pendingImport && record.currentMaterial?.isPresent == true { record.state = .enabled }
         record.refreshMaterialValidTo()
-        try await call.store.commit(.key(.put(record, expectedRevision: revision)))
+        // A multi-Region primary's new material becomes known (waiting for import) to its replicas.
+        try await call.kms.commitShared(record, expectedRevision: revision)
         return Response(KeyId: record.arn.description, KeyMaterialId: imported.materialID)
     }
 
@@ -86,10 +87,11 @@ enum ImportKeyMaterial: KMSOperation {
                 .incorrectKeyMaterial,
                 "The key material in the request is different from the key material previously imported into \(record.arn).")
         }
-        guard !record.multiRegion else {
+        if record.multiRegion && !record.isMultiRegionPrimary {
             throw KMSError(
                 .unsupportedOperation,
-                "Trent does not import new key material into multi-Region keys; their imported material cannot be rotated here.")
+                "\(record.arn) is a multi-Region replica key. Import new key material into its primary key, then import the same key material into each replica with ImportType EXISTING_KEY_MATERIAL."
+            )
         }
         if let pending = record.pendingMaterial {
             throw KMSError.invalidState(

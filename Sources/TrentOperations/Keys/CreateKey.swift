@@ -53,9 +53,6 @@ enum CreateKey: KMSOperation {
             throw KMSError(.unsupportedOperation, "Trent does not support Origin \(origin.rawValue).")
         }
         let multiRegion = request.MultiRegion ?? false
-        if origin == .external && multiRegion {
-            throw KMSError(.unsupportedOperation, "Trent does not support multi-Region keys with imported key material.")
-        }
         let id =
             multiRegion ? KeyID("mrk-" + Hex.encode(SecureRandom.bytes(16)))! : KeyID.random()
         let identity = KeyIdentity(scope: call.scope, id: id)

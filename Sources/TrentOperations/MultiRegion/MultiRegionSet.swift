@@ -69,9 +69,22 @@ extension KMS {
         for var replica in try await peers(of: primary) {
             let revision = replica.revision
             let known = Set(replica.materials.map(\.version))
+            let shared = Set(primary.materials.map(\.version))
             for material in primary.materials where !known.contains(material.version) {
-                replica.materials.append(try reseal(material, from: primary.identity, to: replica.identity))
+                // Imported material reaches a replica only by importing it there (AWS's rule): the replica learns
+                // its id and waits for it (PENDING_IMPORT).
+                replica.materials.append(
+                    primary.origin == .external
+                        ? material.withoutMaterial() : try reseal(material, from: primary.identity, to: replica.identity))
             }
+            for index in replica.materials.indices {
+                if let source = primary.material(version: replica.materials[index].version) {
+                    replica.materials[index].rotationType = source.rotationType
+                    replica.materials[index].createdAt = source.createdAt
+                }
+            }
+            // New imported material withdrawn from the primary is withdrawn from its replicas too.
+            replica.materials.removeAll { $0.version > primary.currentVersion && !shared.contains($0.version) }
             replica.currentVersion = primary.currentVersion
             replica.rotationPeriodDays = primary.rotationPeriodDays
             replica.nextRotationDate = primary.nextRotationDate

@@ -43,8 +43,13 @@ enum ReplicateKey: KMSOperation {
         let regions = (primary.replicaRegions + [region]).sorted()
         var replica = KeyRecord(
             identity: identity, description: request.Description ?? "", spec: primary.spec, usage: primary.usage,
-            origin: primary.origin, manager: .customer, state: .enabled, creationDate: call.now,
-            materials: try primary.materials.map { try call.kms.reseal($0, from: primary.identity, to: identity) },
+            // A replica of an imported key gets no material: the same material is imported into it (AWS's rule).
+            origin: primary.origin, manager: .customer, state: primary.origin == .external ? .pendingImport : .enabled,
+            creationDate: call.now,
+            materials: try primary.materials.map {
+                primary.origin == .external
+                    ? $0.withoutMaterial() : try call.kms.reseal($0, from: primary.identity, to: identity)
+            },
             currentVersion: primary.currentVersion, tags: tags, multiRegion: true,
             policy: request.Policy ?? KeyPolicy.customerDefault(account: identity.scope.account),
             rotationPeriodDays: primary.rotationPeriodDays, nextRotationDate: primary.nextRotationDate,

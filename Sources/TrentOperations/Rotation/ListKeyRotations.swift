@@ -23,12 +23,14 @@ enum ListKeyRotations: KMSOperation {
         var RotationType: String?
 
         /// One material of the key; the import fields only for imported material, as AWS lists them.
-        init(_ m: SealedMaterial, of record: KeyRecord) {
+        init(_ m: SealedMaterial, of record: KeyRecord, awaitingReplicas: Bool = false) {
             KeyId = record.arn.description
             KeyMaterialId = m.materialID
             KeyMaterialState =
                 m.version == record.currentVersion
-                ? "CURRENT" : m.version > record.currentVersion ? "PENDING_ROTATION" : "NON_CURRENT"
+                ? "CURRENT"
+                : m.version > record.currentVersion
+                    ? (awaitingReplicas ? "PENDING_MULTI_REGION_IMPORT_AND_ROTATION" : "PENDING_ROTATION") : "NON_CURRENT"
             RotationDate = m.rotationType == nil ? nil : m.createdAt
             RotationType = m.rotationType
             guard record.origin == .external else { return }
@@ -52,10 +54,19 @@ enum ListKeyRotations: KMSOperation {
         try Rotation.requireRotatable(record, automatic: false)
         let all = request.IncludeKeyMaterial == "ALL_KEY_MATERIAL"
         let materials = record.materials.sorted { $0.version < $1.version }.filter { all || $0.rotationType != nil }
+        // A multi-Region primary's new imported material waits until every replica has it.
+        var awaiting: Set<UInt32> = []
+        if record.origin == .external, record.isMultiRegionPrimary, let pending = record.pendingMaterial {
+            for replica in try await call.kms.peers(of: record)
+            where replica.material(version: pending.version)?.isPresent != true {
+                awaiting.insert(pending.version)
+            }
+        }
         let page = try Page.of(materials, limit: request.Limit, defaultLimit: 100, maxLimit: 1000, marker: request.Marker) {
             String(format: "%010u", $0.version)
         }
         return Response(
-            Rotations: page.items.map { Entry($0, of: record) }, NextMarker: page.nextMarker, Truncated: page.nextMarker != nil)
+            Rotations: page.items.map { Entry($0, of: record, awaitingReplicas: awaiting.contains($0.version)) },
+            NextMarker: page.nextMarker, Truncated: page.nextMarker != nil)
     }
 }

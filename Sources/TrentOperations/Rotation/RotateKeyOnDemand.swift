@@ -33,6 +33,12 @@ enum RotateKeyOnDemand: KMSOperation {
                     "\(record.arn) has no key material in PENDING_ROTATION state. Import new key material with ImportType NEW_KEY_MATERIAL before rotating the key on demand."
                 )
             }
+            for replica in try await call.kms.peers(of: record)
+            where replica.material(version: pending.version)?.isPresent != true {
+                throw KMSError.invalidState(
+                    "The key material \(pending.materialID) is not yet imported into replica key \(replica.arn). Import it into every replica key before rotating the primary key."
+                )
+            }
             record.materials[index].rotationType = "ON_DEMAND"
             record.materials[index].createdAt = call.now
             record.currentVersion = pending.version
