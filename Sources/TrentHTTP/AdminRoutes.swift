@@ -35,6 +35,14 @@ enum AdminRoutes {
             try await kms.reset()
             return json(.ok, ["reset": true])
         }
+        // moto's server-mode reset, so a moto test suite can point at Trent unchanged.
+        router.post("/moto-api/reset") { _, _ -> Response in
+            guard authentication.isDevelopment else { return refused() }
+            try await kms.reset()
+            kms.faults.clear()
+            return json(.ok, ["status": "ok"])
+        }
+        FaultRoutes.add(to: router, kms: kms, authentication: authentication)
     }
 
     static func refused() -> Response {

@@ -65,6 +65,8 @@ public final class AuditTrail: Sendable {
         if let error = event.error {
             record["errorCode"] = error.code.rawValue
             record["errorMessage"] = error.message
+            // An answer of a fault rule, so nobody mistakes it for a real failure.
+            if error.injected { record["additionalEventData"] = ["trentInjectedFault": true] }
         }
         if let account = event.caller?.account.rawValue { record["recipientAccountId"] = account }
         record["resources"] = resources(event)

@@ -13,12 +13,16 @@ public enum TrentRouter {
 
     static let amzTarget = HTTPField.Name("X-Amz-Target")!
     static let requestIDHeader = HTTPField.Name("x-amzn-RequestId")!
+    /// Why a request was refused (`--explain`, development mode only).
+    static let reasonHeader = HTTPField.Name("x-trent-reason")!
     static let jsonContentType = "application/x-amz-json-1.1"
 
     public static func build(
         dispatcher: Dispatcher, authentication: Authentication, audit: AuditTrail? = nil,
-        metrics: PrometheusCollectorRegistry? = nil, secureTransport: Bool = false, logger: Logger
+        metrics: PrometheusCollectorRegistry? = nil, secureTransport: Bool = false, explain: Bool = false,
+        logger: Logger
     ) -> Router<TrentRequestContext> {
+        let explaining = explain && authentication.isDevelopment
         let router = Router(context: TrentRequestContext.self)
         let gateway = APIGateway(dispatcher: dispatcher, audit: audit)
         router.post("/") { request, context -> Response in
@@ -40,16 +44,23 @@ public enum TrentRouter {
                     throw KMSError(.requestTooLarge, "Request body is larger than \(bodyLimit) bytes.")
                 }
             }
+            var headers: HTTPFields = [.contentType: jsonContentType, requestIDHeader: requestID]
             if let error = reply.error {
+                let reason = error.reason ?? error.message
                 logger.debug(
                     "request refused",
                     metadata: [
                         "requestId": "\(requestID)", "target": "\(target ?? "-")", "error": "\(error.code.rawValue)",
+                        "reason": "\(reason)",
                     ])
+                // Header values are one line of visible ASCII.
+                if explaining {
+                    headers[reasonHeader] = String(
+                        reason.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 ? Character($0) : "?" })
+                }
             }
             return Response(
-                status: HTTPResponse.Status(code: reply.status),
-                headers: [.contentType: jsonContentType, requestIDHeader: requestID],
+                status: HTTPResponse.Status(code: reply.status), headers: headers,
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
         }
         AdminRoutes.add(to: router, dispatcher: dispatcher, authentication: authentication)

@@ -13,13 +13,13 @@ public enum TrentServer {
     public static func application(
         dispatcher: Dispatcher, authentication: Authentication, audit: AuditTrail? = nil,
         metrics: PrometheusCollectorRegistry? = nil, tls: TLSConfiguration? = nil, connections: ConnectionPolicy = .init(),
-        host: String, port: Int,
+        host: String, port: Int, explain: Bool = false,
         logger: Logger, extraRoutes: (Router<TrentRequestContext>) -> Void = { _ in },
         onRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let router = TrentRouter.build(
             dispatcher: dispatcher, authentication: authentication, audit: audit, metrics: metrics,
-            secureTransport: tls != nil, logger: logger)
+            secureTransport: tls != nil, explain: explain, logger: logger)
         extraRoutes(router)
         let limiter = ConnectionLimiter.Shared(
             maximum: connections.maximumConnections, idleTimeout: connections.idleTimeout,

@@ -167,14 +167,15 @@ enum RootKey {
     /// open the store; what is wrong with the root key becomes the command's error message.
     static func openVerified(
         store: any KeyStore, file: String?, dataDirectory: URL?, logger: Logger,
-        attestationRoot: Data = NitroAttestation.awsRoot
+        attestationRoot: Data = NitroAttestation.awsRoot, quotas: RequestQuotas? = nil
     ) async throws -> (kms: KMS, key: Data, source: String) {
         do {
             let root = try load(
                 file: file, environment: ProcessInfo.processInfo.environment, dataDirectory: dataDirectory,
                 storeHoldsSealedData: try await store.holdsSealedData())
             let kms = KMS(
-                store: store, sealer: try RootKeySealer(rootKey: root.key), logger: logger, attestationRoot: attestationRoot)
+                store: store, sealer: try RootKeySealer(rootKey: root.key), logger: logger, attestationRoot: attestationRoot,
+                quotas: quotas)
             try await kms.verifyRootKey(source: root.source)
             return (kms, root.key, root.source)
         } catch let failure as Failure {

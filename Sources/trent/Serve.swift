@@ -45,10 +45,22 @@ struct Serve: AsyncParsableCommand {
     var maxConnections: Int?
     @Option(help: "Trust anchor (PEM certificate) for Nitro Enclaves attestation documents in Recipient (default: AWS's root).")
     var attestationRoot: String?
+    @Option(help: "Request quotas: aws (AWS's published rates) or a YAML/JSON file of rates per second. Off by default.")
+    var quotas: String?
+    @Flag(help: "Development mode: say why a request was refused, in an x-trent-reason header and a debug log line.")
+    var explain = false
+    @Option(help: "Run the executable scripts of DIR/ready.d in name order once Trent answers (LocalStack's layout).")
+    var initDir: String?
+    @Flag(help: "Stop when an init script fails (default: report it and go on).")
+    var initStrict = false
 
     func run() async throws {
-        var logger = Logger(label: "trent")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let logger = {
+            var logger = Logger(label: "trent")
+            logger.logLevel = level
+            return logger
+        }()
         guard let accountID = AccountID(account) else { throw ValidationError("--account must be 12 digits") }
         guard let regionName = Region(region) else { throw ValidationError("--region is not a Region name") }
 
@@ -83,8 +95,10 @@ struct Serve: AsyncParsableCommand {
             else { throw ValidationError("--attestation-root must name a PEM file holding an X.509 certificate") }
             anchor = der
         }
+        let quotaTable = try quotas.map { try Self.quotaTable($0) }
         let (kms, _, rootSource) = try await RootKey.openVerified(
-            store: store, file: rootKeyFile, dataDirectory: opened?.directory, logger: logger, attestationRoot: anchor)
+            store: store, file: rootKeyFile, dataDirectory: opened?.directory, logger: logger, attestationRoot: anchor,
+            quotas: quotaTable.map { RequestQuotas($0) })
         let authentication: Authentication
         let consoleSignIn: ConsoleConfiguration.SignIn
         switch auth {
@@ -105,6 +119,9 @@ struct Serve: AsyncParsableCommand {
             do {
                 let text = try String(contentsOfFile: seed, encoding: .utf8)
                 let file = try YAMLDecoder().decode(SeedFile.self, from: text)
+                if !file.faults.isEmpty && !authentication.isDevelopment {
+                    throw ValidationError("seed file \(seed): Faults are for development mode only (--auth none)")
+                }
                 let created = try await Seeder(kms: kms, defaults: Scope(account: accountID, region: regionName)).apply(file)
                 logger.info("seeded \(created.keys) keys and \(created.aliases) aliases from \(seed)")
             } catch let error as SeedError {
@@ -157,9 +174,11 @@ struct Serve: AsyncParsableCommand {
                 configuration: ConsoleConfiguration(
                     signIn: consoleSignIn, secureTransport: tls != nil, auditLogPath: auditLog)) : nil
         let consoleOn = console
+        let hooks = try initDir.map { try InitHooks(directory: $0, strict: initStrict, logger: logger) }
         let app = try TrentServer.application(
             dispatcher: dispatcher, authentication: authentication, audit: audit,
-            metrics: metrics, tls: tls, connections: try connectionPolicy(), host: host, port: port, logger: logger,
+            metrics: metrics, tls: tls, connections: try connectionPolicy(), host: host, port: port,
+            explain: explain && authentication.isDevelopment, logger: logger,
             extraRoutes: { router in webConsole?.addRoutes(to: router) }
         ) { port in
             FileHandle.standardOutput.write(
@@ -172,6 +191,10 @@ struct Serve: AsyncParsableCommand {
                     Try: aws kms create-key --endpoint-url \(scheme)://\(host):\(port) --region \(regionName)
 
                     """.utf8))
+            if let hooks {
+                let endpoint = "\(scheme)://\(host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host):\(port)"
+                Task.detached { await hooks.run(endpoint: endpoint, region: regionName.rawValue) }
+            }
         }
         try await app.runService()
         do { try await kms.flushUsage() } catch { logger.warning("key usage flush at shutdown failed: \(error)") }

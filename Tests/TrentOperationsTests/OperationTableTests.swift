@@ -24,6 +24,7 @@ import TrentCore
             "AccessDeniedException",
             "UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignatureException",
             "MissingAuthenticationTokenException", "RequestEntityTooLargeException", "UnsupportedOperationException",
+            "ThrottlingException",
         ]
         for code in ErrorCode.allCases {
             #expect(modelled.contains(code.rawValue) || protocolErrors.contains(code.rawValue), "\(code.rawValue)")

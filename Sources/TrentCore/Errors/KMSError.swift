@@ -11,6 +11,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case incompleteSignature = "IncompleteSignatureException"
     case missingAuthenticationToken = "MissingAuthenticationTokenException"
     case requestTooLarge = "RequestEntityTooLargeException"
+    case throttling = "ThrottlingException"
     // Errors of the KMS model.
     case alreadyExists = "AlreadyExistsException"
     case cloudHsmClusterNotFound = "CloudHsmClusterNotFoundException"
@@ -42,6 +43,24 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case unsupportedOperation = "UnsupportedOperationException"
     case xksProxyUriUnreachable = "XksProxyUriUnreachableException"
     case xksProxyVpcEndpointServiceNotFound = "XksProxyVpcEndpointServiceNotFoundException"
+    case cloudHsmClusterInUse = "CloudHsmClusterInUseException"
+    case cloudHsmClusterInvalidConfiguration = "CloudHsmClusterInvalidConfigurationException"
+    case cloudHsmClusterNotActive = "CloudHsmClusterNotActiveException"
+    case cloudHsmClusterNotRelated = "CloudHsmClusterNotRelatedException"
+    case customKeyStoreHasCMKs = "CustomKeyStoreHasCMKsException"
+    case customKeyStoreInvalidState = "CustomKeyStoreInvalidStateException"
+    case customKeyStoreNameInUse = "CustomKeyStoreNameInUseException"
+    case incorrectTrustAnchor = "IncorrectTrustAnchorException"
+    case xksKeyAlreadyInUse = "XksKeyAlreadyInUseException"
+    case xksKeyInvalidConfiguration = "XksKeyInvalidConfigurationException"
+    case xksKeyNotFound = "XksKeyNotFoundException"
+    case xksProxyIncorrectAuthenticationCredential = "XksProxyIncorrectAuthenticationCredentialException"
+    case xksProxyInvalidConfiguration = "XksProxyInvalidConfigurationException"
+    case xksProxyInvalidResponse = "XksProxyInvalidResponseException"
+    case xksProxyUriEndpointInUse = "XksProxyUriEndpointInUseException"
+    case xksProxyUriInUse = "XksProxyUriInUseException"
+    case xksProxyVpcEndpointServiceInUse = "XksProxyVpcEndpointServiceInUseException"
+    case xksProxyVpcEndpointServiceInvalidConfiguration = "XksProxyVpcEndpointServiceInvalidConfigurationException"
 
     /// HTTP status AWS uses for this error.
     public var httpStatus: Int {
@@ -59,6 +78,11 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
 public struct KMSError: Error, Sendable, Equatable, CustomStringConvertible {
     public let code: ErrorCode
     public let message: String
+    /// Why Trent refused, in its own words, for `--explain` (development mode): the policy statement, key state
+    /// rule, quota or fault rule. Never holds a secret.
+    public var reason: String?
+    /// Answered by a fault rule, not by a real failure: marked in the audit trail and metrics.
+    public var injected = false
 
     public init(_ code: ErrorCode, _ message: String) {
         self.code = code

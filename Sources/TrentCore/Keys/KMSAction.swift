@@ -77,6 +77,10 @@ public enum KMSAction: String, Sendable, CaseIterable {
         }
     }
 
+    /// Cryptographic operations that count against a request quota shared by keys of one type (AWS's table:
+    /// GetPublicKey has its own quota).
+    public var countsByKeyType: Bool { isCryptographic && self != .getPublicKey }
+
     /// Operations AWS allows on a key of another account (by key ARN or alias ARN).
     public var allowsCrossAccount: Bool {
         isCryptographic || self == .describeKey || self == .createGrant || self == .listGrants

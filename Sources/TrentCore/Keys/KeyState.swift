@@ -14,6 +14,12 @@ public enum KeyState: String, Sendable, CaseIterable, Codable {
     /// What this state does to an action: nil when the action is permitted, else the error AWS answers.
     /// This is the one table of AWS's "Key states of AWS KMS keys" page.
     public func refusal(of action: KMSAction, arn: KeyARN) -> KMSError? {
+        guard var refusal = rule(for: action, arn: arn) else { return nil }
+        refusal.reason = "the key's state \(rawValue) does not allow \(action.rawValue) (AWS's key state table)"
+        return refusal
+    }
+
+    private func rule(for action: KMSAction, arn: KeyARN) -> KMSError? {
         switch self {
         case .enabled:
             return nil

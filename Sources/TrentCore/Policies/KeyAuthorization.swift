@@ -7,7 +7,8 @@ import Foundation
 public enum KeyAuthorization {
     public enum Decision: Sendable, Equatable {
         case allow
-        case deny(reason: String)
+        /// `reason`: AWS's words; `statement`: the statement that denied, when one did (for explanations).
+        case deny(reason: String, statement: String? = nil)
     }
 
     public static func decide(
@@ -18,14 +19,22 @@ public enum KeyAuthorization {
         var identityAllow = callerIsRoot
         for policy in identityPolicies {
             let outcome = PolicyEvaluator.evaluate(policy, request, resourcePolicy: false)
-            if outcome.explicitDeny { return .deny(reason: "with an explicit deny in an identity-based policy") }
+            if outcome.explicitDeny {
+                return .deny(
+                    reason: "with an explicit deny in an identity-based policy",
+                    statement: outcome.denyingStatement.map { "\($0) of an identity-based policy" })
+            }
             identityAllow = identityAllow || outcome.allow
         }
         guard let keyPolicy else {
             return identityAllow ? .allow : .deny(reason: "because no identity-based policy allows the \(action) action")
         }
         let key = PolicyEvaluator.evaluate(keyPolicy, request, resourcePolicy: true)
-        if key.explicitDeny { return .deny(reason: "with an explicit deny in a resource-based policy") }
+        if key.explicitDeny {
+            return .deny(
+                reason: "with an explicit deny in a resource-based policy",
+                statement: key.denyingStatement.map { "\($0) of the key policy" })
+        }
         if key.allow || grantAllows { return .allow }
         if key.delegatedToAccount {
             return identityAllow ? .allow : .deny(reason: "because no identity-based policy allows the \(action) action")

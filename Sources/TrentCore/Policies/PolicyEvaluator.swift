@@ -29,6 +29,8 @@ public struct AuthorizationRequest: Sendable {
 public enum PolicyEvaluator {
     public struct Outcome: Sendable, Equatable {
         public var explicitDeny = false
+        /// The statement that denied (its Sid, or its position), for explanations.
+        public var denyingStatement: String?
         /// Allowed by a statement naming the caller (or `*`).
         public var allow = false
         /// Allowed by a statement naming the caller's account: IAM policies must allow too.
@@ -37,7 +39,7 @@ public enum PolicyEvaluator {
 
     public static func evaluate(_ policy: PolicyDocument, _ request: AuthorizationRequest, resourcePolicy: Bool) -> Outcome {
         var outcome = Outcome()
-        for statement in policy.statements {
+        for (index, statement) in policy.statements.enumerated() {
             guard actionMatches(statement, request.action),
                 resourceMatches(statement, request.resource, variables: policy.allowsVariables ? request.context : nil),
                 conditionsHold(statement, request.context, variables: policy.allowsVariables)
@@ -48,7 +50,10 @@ public enum PolicyEvaluator {
                 if principalMatch == .none { continue }
             }
             switch statement.effect {
-            case .deny: outcome.explicitDeny = true
+            case .deny:
+                outcome.explicitDeny = true
+                outcome.denyingStatement =
+                    outcome.denyingStatement ?? statement.sid.map { "Sid \($0)" } ?? "statement \(index + 1)"
             case .allow:
                 if principalMatch == .direct { outcome.allow = true } else { outcome.delegatedToAccount = true }
             }

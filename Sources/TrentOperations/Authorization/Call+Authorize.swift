@@ -11,6 +11,9 @@ extension Call {
         _ action: KMSAction, key record: KeyRecord, as iamAction: String? = nil, contextMember: String = "EncryptionContext"
     ) async throws {
         usedKeys.note(record.identity)
+        if let quotas = kms.quotas, action.countsByKeyType {
+            try quotas.admit(RequestQuotas.group(of: action.rawValue, key: record.spec), scope: record.identity.scope)
+        }
         let name = iamAction ?? "kms:\(action.rawValue)"
         guard caller.authenticated else {
             if record.identity.scope.account != caller.account {
@@ -37,7 +40,9 @@ extension Call {
         let decision = KeyAuthorization.decide(
             keyPolicy: keyPolicy, identityPolicies: identity, request: request, callerIsRoot: caller.principal.hasSuffix(":root"),
             grantAllows: grantAllows(name, record, contextMember: contextMember))
-        if case .deny(let reason) = decision { throw accessDenied(name, record.arn.description, reason) }
+        if case .deny(let reason, let statement) = decision {
+            throw accessDenied(name, record.arn.description, reason, statement: statement)
+        }
     }
 
     /// Whether one of the key's grants lets the caller do this now (grants take effect at once in Trent, so a
@@ -66,7 +71,7 @@ extension Call {
             context: requestContext(action, contextMember: "EncryptionContext").merging(overrides) { $1 })
         let decision = KeyAuthorization.decide(
             keyPolicy: nil, identityPolicies: identity, request: request, callerIsRoot: caller.principal.hasSuffix(":root"))
-        if case .deny(let reason) = decision { throw accessDenied(name, "*", reason) }
+        if case .deny(let reason, let statement) = decision { throw accessDenied(name, "*", reason, statement: statement) }
     }
 
     /// Alias operations also need the alias resource allowed by the caller's IAM policies.
@@ -77,16 +82,20 @@ extension Call {
         let request = AuthorizationRequest(
             action: name, resource: alias.description, principal: caller.principal,
             principalAccount: caller.account.rawValue, context: [:])
-        if case .deny(let reason) = KeyAuthorization.decide(
+        if case .deny(let reason, let statement) = KeyAuthorization.decide(
             keyPolicy: nil, identityPolicies: identity, request: request, callerIsRoot: false)
         {
-            throw accessDenied(name, alias.description, reason)
+            throw accessDenied(name, alias.description, reason, statement: statement)
         }
     }
 
-    func accessDenied(_ action: String, _ resource: String, _ reason: String) -> KMSError {
-        KMSError(
+    func accessDenied(_ action: String, _ resource: String, _ reason: String, statement: String? = nil) -> KMSError {
+        var error = KMSError(
             .accessDenied, "User: \(caller.principal) is not authorized to perform: \(action) on resource: \(resource) \(reason)")
+        error.reason =
+            "authorization of \(caller.principal) for \(action) on \(resource): refused \(reason)"
+            + (statement.map { " (\($0))" } ?? "")
+        return error
     }
 
     /// The condition keys a request carries, from its members.

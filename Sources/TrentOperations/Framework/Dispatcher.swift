@@ -38,6 +38,11 @@ public struct Dispatcher: Sendable {
             }
             let call = Call(kms: kms, caller: caller, requestID: requestID, eventID: eventID, input: input)
             let action = KMSAction(rawValue: name)
+            try await kms.faults.apply(to: name, input: input, caller: caller, now: call.now)
+            // Cryptographic operations count against their key type's quota once the key is known (authorize).
+            if let quotas = kms.quotas, !(action?.countsByKeyType ?? false) {
+                try quotas.admit(RequestQuotas.group(of: name), scope: caller.scope)
+            }
             if let action, action.isKeyless {
                 try await call.authorizeKeyless(action)
             }

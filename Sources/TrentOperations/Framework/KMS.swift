@@ -12,6 +12,10 @@ public final class KMS: Sendable {
     public let logger: Logger
     /// The trust anchor for Nitro Enclaves attestation documents (`Recipient`): DER, AWS's root unless configured.
     public let attestationRoot: Data
+    /// Request quotas (`--quotas`), nil when off.
+    public let quotas: RequestQuotas?
+    /// Fault rules (development mode): injected errors and latency.
+    public let faults = FaultRules()
     /// Bounded by entries and bytes, least recently used out first: with more keys in use than fit, a key's
     /// material is unsealed (or its private key parsed) again on its next use, never lost.
     private let unsealed = Mutex(LRUCache<String, SecretBytes>(maxEntries: 20_000, maxCost: 4 << 20))
@@ -22,9 +26,10 @@ public final class KMS: Sendable {
 
     public init(
         store: any KeyStore, sealer: RootKeySealer, clock: TrentClock = TrentClock(), logger: Logger,
-        attestationRoot: Data = NitroAttestation.awsRoot
+        attestationRoot: Data = NitroAttestation.awsRoot, quotas: RequestQuotas? = nil
     ) {
         self.attestationRoot = attestationRoot
+        self.quotas = quotas
         self.store = (store as? CachedKeyStore) ?? CachedKeyStore(store)
         self.sealer = sealer
         self.clock = clock

@@ -53,19 +53,27 @@ enum CreateKey: KMSOperation {
             throw KMSError(.unsupportedOperation, "Trent does not support Origin \(origin.rawValue).")
         }
         let multiRegion = request.MultiRegion ?? false
-        let id =
-            multiRegion ? KeyID("mrk-" + Hex.encode(SecureRandom.bytes(16)))! : KeyID.random()
+        let fixture = try LocalStackFixture(request.Tags ?? [], call: call)
+        let fixedID = try fixture.keyID
+        let id = fixedID ?? (multiRegion ? KeyID("mrk-" + Hex.encode(SecureRandom.bytes(16)))! : KeyID.random())
         let identity = KeyIdentity(scope: call.scope, id: id)
+        if fixedID != nil, try await call.store.key(identity) != nil {
+            throw KMSError(.alreadyExists, "A key with id \(id) already exists (_custom_id_).")
+        }
         if let policy = request.Policy {
             try call.checkNewKeyPolicy(policy, for: identity.arn, bypass: request.BypassPolicyLockoutSafetyCheck ?? false)
         }
-        let tags = try TagRules.validate(request.Tags ?? [], existing: [])
+        let tags = try TagRules.validate(fixture.tags, existing: [])
         try call.finishDryRun(nil)
 
         // EXTERNAL keys start without material, pending import.
         let materials =
             origin == .external
-            ? [] : [try call.kms.newMaterial(for: identity, version: 1, bytes: try newKeyMaterial(spec), at: call.now)]
+            ? []
+            : [
+                try call.kms.newMaterial(
+                    for: identity, version: 1, bytes: try fixture.material(for: spec) ?? newKeyMaterial(spec), at: call.now)
+            ]
         var record = KeyRecord(
             identity: identity, description: request.Description ?? "", spec: spec, usage: usage, origin: origin,
             manager: .customer, state: origin == .external ? .pendingImport : .enabled, creationDate: call.now,

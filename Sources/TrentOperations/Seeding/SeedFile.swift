@@ -8,8 +8,10 @@ import TrentCore
 public struct SeedFile: Decodable, Sendable {
     public var keys: [SeedKey]
     public var aliases: [SeedAlias]
+    /// Fault rules (development mode only), as `POST /admin/faults` takes them.
+    public var faults: [FaultRules.Spec] = []
 
-    enum CodingKeys: String, CodingKey { case Version, Keys, Aliases }
+    enum CodingKeys: String, CodingKey { case Version, Keys, Aliases, Faults }
 
     struct Legacy: Decodable {
         struct Section: Decodable {
@@ -31,6 +33,7 @@ public struct SeedFile: Decodable, Sendable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         aliases = try c.decodeIfPresent([SeedAlias].self, forKey: .Aliases) ?? []
+        faults = try c.decodeIfPresent([FaultRules.Spec].self, forKey: .Faults) ?? []
         if let list = try? c.decode([SeedKey].self, forKey: .Keys) {
             keys = list
         } else if let legacy = try c.decodeIfPresent(Legacy.self, forKey: .Keys) {

@@ -69,9 +69,18 @@ public struct Seeder: Sendable {
                     .create(AliasRecord(scope: scope, name: name, targetKeyID: target, creationDate: now, lastUpdatedDate: now)))
             }
         }
+        // Fault rules are checked before anything is written, and added after.
+        for (index, spec) in seed.faults.enumerated() {
+            do {
+                try FaultRules().add(spec, now: now)
+            } catch {
+                throw SeedError(entry: "Faults[\(index)]", problem: error.message)
+            }
+        }
         if !changes.keys.isEmpty || !changes.aliases.isEmpty {
             try await kms.store.commit(changes)
         }
+        for spec in seed.faults { try kms.faults.add(spec, now: now) }
         return (changes.keys.count, changes.aliases.count)
     }
 
