@@ -44,6 +44,9 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict),
+        // PKCS#11 tokens (HSMs): p11-kit's header, the module itself loaded at run time.
+        .systemLibrary(name: "CPKCS11", providers: [.apt(["libp11-kit-dev"])]),
+        .target(name: "TrentHSM", dependencies: ["CPKCS11", "TrentCrypto"], swiftSettings: strict),
         .target(
             name: "TrentOperations",
             dependencies: [
@@ -95,7 +98,7 @@ let package = Package(
             name: "trent",
             dependencies: [
                 "TrentHTTP", "TrentConsole", "TrentSQLite", "TrentPostgres", "TrentOperations", "TrentCore", "TrentCrypto",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TrentHSM", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -115,6 +118,7 @@ let package = Package(
             name: "TrentCryptoTests",
             dependencies: ["TrentCrypto", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Wycheproof"), .copy("Vectors")]),
+        .testTarget(name: "TrentHSMTests", dependencies: ["TrentHSM", "TrentCrypto"]),
         .testTarget(name: "TrentOperationsTests", dependencies: ["TrentOperations", "TrentCore", "TrentCrypto"]),
         .testTarget(
             name: "TrentHTTPTests",

@@ -167,8 +167,20 @@ enum RootKey {
     /// open the store; what is wrong with the root key becomes the command's error message.
     static func openVerified(
         store: any KeyStore, file: String?, dataDirectory: URL?, logger: Logger,
-        attestationRoot: Data = NitroAttestation.awsRoot, quotas: RequestQuotas? = nil
+        attestationRoot: Data = NitroAttestation.awsRoot, quotas: RequestQuotas? = nil, pkcs11: String? = nil
     ) async throws -> (kms: KMS, key: Data, source: String) {
+        if let pkcs11 {
+            let device = try HSMRootKeyConfiguration.open(pkcs11, storeHoldsSealedData: try await store.holdsSealedData())
+            let kms = KMS(
+                store: store, sealer: RootKeySealer(device: device), logger: logger, attestationRoot: attestationRoot,
+                quotas: quotas)
+            do {
+                try await kms.verifyRootKey(source: device.location)
+            } catch let mismatch as KMS.RootKeyMismatch {
+                throw ValidationError(mismatch.description)
+            }
+            return (kms, Data(), device.location)
+        }
         do {
             let root = try load(
                 file: file, environment: ProcessInfo.processInfo.environment, dataDirectory: dataDirectory,

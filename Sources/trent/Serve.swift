@@ -45,6 +45,8 @@ struct Serve: AsyncParsableCommand {
     var maxConnections: Int?
     @Option(help: "Trust anchor (PEM certificate) for Nitro Enclaves attestation documents in Recipient (default: AWS's root).")
     var attestationRoot: String?
+    @Option(help: "Keep the root key in a PKCS#11 token: a YAML file naming module, token, label and pin-file (see README).")
+    var rootKeyPkcs11: String?
     @Option(help: "Request quotas: aws (AWS's published rates) or a YAML/JSON file of rates per second. Off by default.")
     var quotas: String?
     @Flag(help: "Development mode: say why a request was refused, in an x-trent-reason header and a debug log line.")
@@ -98,7 +100,7 @@ struct Serve: AsyncParsableCommand {
         let quotaTable = try quotas.map { try Self.quotaTable($0) }
         let (kms, _, rootSource) = try await RootKey.openVerified(
             store: store, file: rootKeyFile, dataDirectory: opened?.directory, logger: logger, attestationRoot: anchor,
-            quotas: quotaTable.map { RequestQuotas($0) })
+            quotas: quotaTable.map { RequestQuotas($0) }, pkcs11: rootKeyPkcs11)
         let authentication: Authentication
         let consoleSignIn: ConsoleConfiguration.SignIn
         switch auth {

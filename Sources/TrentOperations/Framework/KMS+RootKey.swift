@@ -73,7 +73,7 @@ extension KMS {
                     materials += 1
                 }
                 if key.importFingerprint != nil {
-                    key.importFingerprint = current.map { newSealer.fingerprint($0, boundTo: key.arn.description) }
+                    key.importFingerprint = try current.map { try newSealer.fingerprint($0, boundTo: key.arn.description) }
                 }
                 changes.keys.append(.put(key, expectedRevision: key.revision))
             }

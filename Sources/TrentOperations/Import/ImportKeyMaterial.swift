@@ -44,8 +44,11 @@ enum ImportKeyMaterial: KMSOperation {
         let importType = request.ImportType ?? (record.materials.isEmpty ? newMaterial : existingMaterial)
         let id = KMS.importedMaterialID(clear, of: record.identity)
         // Material imported before ids were derived from it is recognised by its root-keyed fingerprint.
-        let legacy = record.importFingerprint.flatMap { previous in
-            previous == call.kms.sealer.fingerprint(clear, boundTo: record.arn.description) ? record.materials.first : nil
+        var legacy: SealedMaterial?
+        if let previous = record.importFingerprint,
+            previous == (try? call.kms.sealer.fingerprint(clear, boundTo: record.arn.description))
+        {
+            legacy = record.materials.first
         }
         let known = record.materials.first { $0.materialID == id } ?? legacy
         let imported: SealedMaterial

@@ -1,0 +1,104 @@
+"""The root key in a PKCS#11 token (--root-key-pkcs11), on a throwaway SoftHSM2 token: Trent seals and unseals
+every key's material inside the token, the root key is a non-extractable token object (checked with PyKCS11,
+a client the team did not write), what is in the SQLite store opens with that token key and nothing else, and a
+wrong PIN or a missing token stops start-up with a clear message."""
+import json
+import os
+import sqlite3
+import subprocess
+
+import pytest
+import PyKCS11
+
+from conftest import BINARY, POSTGRES, Trent, store_arguments
+
+MODULE = "/usr/lib/softhsm/libsofthsm2.so"
+PIN = "135792"
+
+
+@pytest.fixture
+def token(tmp_path):
+    """A SoftHSM2 configuration of its own, one token in it, and a Trent config file naming it."""
+    conf = tmp_path / "softhsm2.conf"
+    (tmp_path / "tokens").mkdir()
+    conf.write_text(f"directories.tokendir = {tmp_path}/tokens\nobjectstore.backend = file\nlog.level = ERROR\n")
+    env = {"SOFTHSM2_CONF": str(conf)}
+    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", "trent-root", "--so-pin", "97531",
+                    "--pin", PIN], check=True, capture_output=True, env={**os.environ, **env})
+    (tmp_path / "pin").write_text(PIN + "\n")
+    config = tmp_path / "hsm.yaml"
+    config.write_text(f"module: {MODULE}\ntoken: trent-root\nlabel: trent-root-key\npin-file: {tmp_path}/pin\n")
+    return tmp_path, env, config
+
+
+def session(env):
+    os.environ["SOFTHSM2_CONF"] = env["SOFTHSM2_CONF"]
+    library = PyKCS11.PyKCS11Lib()
+    library.load(MODULE)
+    slot = [s for s in library.getSlotList(tokenPresent=True)
+            if library.getTokenInfo(s).label.strip() == "trent-root"][0]
+    opened = library.openSession(slot, PyKCS11.CKF_SERIAL_SESSION | PyKCS11.CKF_RW_SESSION)
+    opened.login(PIN)
+    return opened
+
+
+@pytest.mark.skipif(bool(POSTGRES), reason="reads the SQLite store's file directly")
+def test_material_is_sealed_inside_the_token_and_survives_a_restart(token):
+    work, env, config = token
+    data = str(work / "data")
+    trent = Trent("--data-dir", data, "--root-key-pkcs11", str(config), env=env)
+    try:
+        assert any("PKCS#11 token trent-root" in line for line in trent.output)
+        kms = trent.client()
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        blob = kms.encrypt(KeyId=key, Plaintext=b"sealed in the token")["CiphertextBlob"]
+    finally:
+        trent.stop()
+    assert not os.path.exists(os.path.join(data, "root.key"))  # no root key on disk
+
+    # The token holds the root key, sensitive and not extractable.
+    hsm = session(env)
+    found = hsm.findObjects([(PyKCS11.CKA_LABEL, "trent-root-key")])
+    assert len(found) == 1
+    sensitive, extractable = hsm.getAttributeValue(found[0], [PyKCS11.CKA_SENSITIVE, PyKCS11.CKA_EXTRACTABLE])
+    assert sensitive and not extractable
+    # What the store holds for the key opens with the token key (AES-GCM, the key's ARN and material id as AAD).
+    database = sqlite3.connect(os.path.join(data, "trent.sqlite"))
+    material_id, sealed = database.execute("SELECT material_id, sealed FROM key_materials WHERE key_id = ?", (key,)).fetchone()
+    arn = f"arn:aws:kms:us-east-1:111122223333:key/{key}"
+    mechanism = PyKCS11.AES_GCM_Mechanism(bytes(sealed[:12]), f"{arn}#{material_id}".encode(), 128)
+    material = bytes(hsm.decrypt(found[0], bytes(sealed[12:]), mechanism))
+    assert len(material) == 32
+    hsm.logout()
+    hsm.closeSession()
+
+    again = Trent("--data-dir", data, "--root-key-pkcs11", str(config), env=env)
+    try:
+        assert again.client().decrypt(CiphertextBlob=blob)["Plaintext"] == b"sealed in the token"
+    finally:
+        again.stop()
+
+
+def test_a_wrong_pin_or_a_missing_token_or_key_stops_start_up(token):
+    work, env, config = token
+    (work / "pin").write_text("000000\n")
+    result = subprocess.run([BINARY, "serve", "--port", "0", "--in-memory", "--root-key-pkcs11", str(config)],
+                            capture_output=True, text=True, env={**os.environ, **env}, timeout=60)
+    assert result.returncode != 0 and "wrong PIN" in result.stderr
+    (work / "pin").write_text(PIN + "\n")
+    config.write_text(config.read_text().replace("token: trent-root", "token: elsewhere"))
+    result = subprocess.run([BINARY, "serve", "--port", "0", "--in-memory", "--root-key-pkcs11", str(config)],
+                            capture_output=True, text=True, env={**os.environ, **env}, timeout=60)
+    assert result.returncode != 0 and "no such token" in result.stderr
+    # A store with sealed data and a token without its key: refused, nothing made.
+    config.write_text(config.read_text().replace("token: elsewhere", "token: trent-root"))
+    data = str(work / "other")
+    plain = Trent("--data-dir", data)  # on PostgreSQL too when the suite runs there
+    try:
+        plain.client().create_key()
+    finally:
+        plain.stop()
+    result = subprocess.run([BINARY, "serve", "--port", "0", *store_arguments(["--data-dir", data]),
+                             "--root-key-pkcs11", str(config)],
+                            capture_output=True, text=True, env={**os.environ, **env}, timeout=60)
+    assert result.returncode != 0 and "holds no key labelled trent-root-key" in result.stderr
