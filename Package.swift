@@ -46,7 +46,7 @@ let package = Package(
             swiftSettings: strict),
         // PKCS#11 tokens (HSMs): p11-kit's header, the module itself loaded at run time.
         .systemLibrary(name: "CPKCS11", providers: [.apt(["libp11-kit-dev"])]),
-        .target(name: "TrentHSM", dependencies: ["CPKCS11", "TrentCrypto"], swiftSettings: strict),
+        .target(name: "TrentHSM", dependencies: ["CPKCS11", "TrentCrypto", "TrentCore"], swiftSettings: strict),
         .target(
             name: "TrentOperations",
             dependencies: [

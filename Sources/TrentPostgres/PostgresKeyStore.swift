@@ -292,6 +292,25 @@ public final class PostgresKeyStore: KeyStore {
         }
     }
 
+    public func customKeyStores(in scope: Scope) async throws -> [CustomKeyStoreRecord] {
+        try await bounded { [client] in
+            let rows = try await client.query(
+                """
+                SELECT id, revision, record::text FROM trent_custom_key_stores
+                WHERE account = \(scope.account.rawValue) AND region = \(scope.region.rawValue) ORDER BY id
+                """)
+            var stores: [CustomKeyStoreRecord] = []
+            for try await (id, revision, text) in rows.decode((String, Int, String).self) {
+                if let document = try? JSONDecoder().decode(CustomKeyStoreRecord.Document.self, from: Data(text.utf8)),
+                    let record = CustomKeyStoreRecord(scope: scope, id: id, revision: revision, document: document)
+                {
+                    stores.append(record)
+                }
+            }
+            return stores
+        }
+    }
+
     public func rootKeyCanary() async throws -> Data? {
         try await bounded { [client] in
             let rows = try await client.query("SELECT value FROM trent_settings WHERE name = 'root-key-canary'")
@@ -366,6 +385,7 @@ public final class PostgresKeyStore: KeyStore {
                 try await connection.query("DELETE FROM trent_aliases", logger: logger)
                 try await connection.query("DELETE FROM trent_key_last_usage", logger: logger)
                 try await connection.query("DELETE FROM trent_keys", logger: logger)
+                try await connection.query("DELETE FROM trent_custom_key_stores", logger: logger)
                 try await Self.announce(ChangeNotice.everything, node: node, connection, logger)
             }
         }
@@ -400,6 +420,39 @@ public final class PostgresKeyStore: KeyStore {
                 INSERT INTO trent_settings (name, value) VALUES ('root-key-canary', \(canary))
                 ON CONFLICT (name) DO UPDATE SET value = excluded.value
                 """, logger: logger)
+        }
+        for change in changes.customKeyStores {
+            switch change {
+            case .put(let record, let expected):
+                let (account, region) = (record.scope.account.rawValue, record.scope.region.rawValue)
+                let document = String(decoding: try JSONEncoder().encode(record.document), as: UTF8.self)
+                if let expected {
+                    // A name another store holds breaks the unique constraint: a conflict.
+                    let updated = try await connection.query(
+                        """
+                        UPDATE trent_custom_key_stores SET revision = \(expected + 1), name = \(record.name),
+                            record = \(document)::jsonb
+                        WHERE account = \(account) AND region = \(region) AND id = \(record.id) AND revision = \(expected)
+                        RETURNING 1
+                        """, logger: logger)
+                    try await Self.requireOneRow(updated)
+                } else {
+                    try await connection.query(
+                        """
+                        INSERT INTO trent_custom_key_stores (account, region, id, revision, name, record)
+                        VALUES (\(account), \(region), \(record.id), 1, \(record.name), \(document)::jsonb)
+                        """, logger: logger)
+                }
+            case .delete(let scope, let id, let expected):
+                let deleted = try await connection.query(
+                    """
+                    DELETE FROM trent_custom_key_stores
+                    WHERE account = \(scope.account.rawValue) AND region = \(scope.region.rawValue) AND id = \(id)
+                        AND revision = \(expected)
+                    RETURNING 1
+                    """, logger: logger)
+                try await Self.requireOneRow(deleted)
+            }
         }
         var notices: [String] = []
         for change in changes.keys {

@@ -52,7 +52,19 @@ public enum PostgresSchema {
                 )
                 """,
             ]
-        )
+        ),
+        (
+            "2026-12-v2-custom-key-stores",
+            [
+                """
+                CREATE TABLE trent_custom_key_stores (
+                    account TEXT NOT NULL, region TEXT NOT NULL, id TEXT NOT NULL, revision BIGINT NOT NULL,
+                    name TEXT NOT NULL, record JSONB NOT NULL,
+                    PRIMARY KEY (account, region, id), UNIQUE (account, region, name)
+                )
+                """
+            ]
+        ),
     ]
 
     public enum Failure: Error, CustomStringConvertible {

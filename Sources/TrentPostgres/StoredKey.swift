@@ -28,6 +28,8 @@ struct StoredKey: Codable {
     var importFingerprint: Data?
     var primaryRegion: String?
     var replicaRegions: [String]
+    var customKeyStoreID: String?
+    var cloudHsmClusterID: String?
 
     struct Material: Codable {
         var version: UInt32
@@ -85,6 +87,8 @@ struct StoredKey: Codable {
         importFingerprint = r.importFingerprint
         primaryRegion = r.primaryRegion?.rawValue
         replicaRegions = r.replicaRegions.map(\.rawValue)
+        customKeyStoreID = r.customKeyStoreID
+        cloudHsmClusterID = r.cloudHsmClusterID
     }
 
     /// nil for a document this version cannot read (a newer format, or a value it does not know).
@@ -115,6 +119,7 @@ struct StoredKey: Codable {
             },
             rotationPeriodDays: rotationPeriodDays, nextRotationDate: nextRotationDate.map(Date.init(timeIntervalSince1970:)),
             materialValidTo: materialValidTo.map(Date.init(timeIntervalSince1970:)), importFingerprint: importFingerprint,
-            primaryRegion: primaryRegion.flatMap(Region.init), replicaRegions: replicaRegions.compactMap(Region.init))
+            primaryRegion: primaryRegion.flatMap(Region.init), replicaRegions: replicaRegions.compactMap(Region.init),
+            customKeyStoreID: customKeyStoreID, cloudHsmClusterID: cloudHsmClusterID)
     }
 }

@@ -160,6 +160,20 @@ public final class SQLiteKeyStore: KeyStore {
             // Store-wide values; today the root-key canary.
             try db.execute(sql: "CREATE TABLE settings (name TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL) WITHOUT ROWID")
         }
+        migrator.registerMigration("2026-12-v9-custom-key-stores") { db in
+            // Custom key stores (one JSON document each; the name unique per account and Region), and the store of
+            // each key that lives in one.
+            try db.execute(
+                sql: """
+                    CREATE TABLE custom_key_stores (
+                        account TEXT NOT NULL, region TEXT NOT NULL, id TEXT NOT NULL, revision INTEGER NOT NULL,
+                        name TEXT NOT NULL, document TEXT NOT NULL,
+                        PRIMARY KEY (account, region, id), UNIQUE (account, region, name)
+                    ) WITHOUT ROWID;
+                    ALTER TABLE keys ADD COLUMN custom_key_store_id TEXT;
+                    ALTER TABLE keys ADD COLUMN cloudhsm_cluster_id TEXT;
+                    """)
+        }
         migrator.registerMigration("2026-12-v8-imported-materials") { db in
             // Several imported materials per key, each with its own expiry and description.
             try db.execute(
@@ -308,7 +322,7 @@ public final class SQLiteKeyStore: KeyStore {
     public func deleteEverything() async throws {
         try await pool.write { db in
             // The root-key canary stays: the store is still sealed under the same root key.
-            for table in ["aliases", "key_grants", "key_tags", "key_materials", "key_last_usage", "keys"] {
+            for table in ["aliases", "key_grants", "key_tags", "key_materials", "key_last_usage", "keys", "custom_key_stores"] {
                 try db.execute(sql: "DELETE FROM \(table)")
             }
         }
@@ -439,7 +453,56 @@ public final class SQLiteKeyStore: KeyStore {
         try await pool.read { db in try Data.fetchOne(db, sql: "SELECT value FROM settings WHERE name = 'root-key-canary'") }
     }
 
+    public func customKeyStores(in scope: Scope) async throws -> [CustomKeyStoreRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, revision, document FROM custom_key_stores WHERE account = ? AND region = ? ORDER BY id",
+                arguments: [scope.account.rawValue, scope.region.rawValue]
+            ).compactMap { row in
+                guard
+                    let document = try? JSONDecoder().decode(
+                        CustomKeyStoreRecord.Document.self, from: Data((row["document"] as String).utf8))
+                else { return nil }
+                return CustomKeyStoreRecord(scope: scope, id: row["id"], revision: row["revision"], document: document)
+            }
+        }
+    }
+
     private static func apply(_ changes: ChangeSet, _ db: Database) throws {
+        for change in changes.customKeyStores {
+            switch change {
+            case .put(let record, let expected):
+                let args: [any DatabaseValueConvertible] = [
+                    record.scope.account.rawValue, record.scope.region.rawValue, record.id,
+                ]
+                let current = try Int.fetchOne(
+                    db, sql: "SELECT revision FROM custom_key_stores WHERE account = ? AND region = ? AND id = ?",
+                    arguments: StatementArguments(args))
+                guard current == expected else { throw StoreError.conflict }
+                let taken =
+                    try Bool.fetchOne(
+                        db,
+                        sql: "SELECT 1 FROM custom_key_stores WHERE account = ? AND region = ? AND name = ? AND id != ?",
+                        arguments: [record.scope.account.rawValue, record.scope.region.rawValue, record.name, record.id]) ?? false
+                guard !taken else { throw StoreError.conflict }
+                let document = String(decoding: try JSONEncoder().encode(record.document), as: UTF8.self)
+                try db.execute(
+                    sql: """
+                        INSERT INTO custom_key_stores (account, region, id, revision, name, document) VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (account, region, id) DO UPDATE SET revision = excluded.revision, name = excluded.name,
+                            document = excluded.document
+                        """, arguments: StatementArguments(args + [(expected ?? 0) + 1, record.name, document]))
+            case .delete(let scope, let id, let expected):
+                let args: [any DatabaseValueConvertible] = [scope.account.rawValue, scope.region.rawValue, id]
+                let current = try Int.fetchOne(
+                    db, sql: "SELECT revision FROM custom_key_stores WHERE account = ? AND region = ? AND id = ?",
+                    arguments: StatementArguments(args))
+                guard current == expected else { throw StoreError.conflict }
+                try db.execute(
+                    sql: "DELETE FROM custom_key_stores WHERE account = ? AND region = ? AND id = ?",
+                    arguments: StatementArguments(args))
+            }
+        }
         if let canary = changes.rootKeyCanary {
             try db.cachedStatement(
                 sql:
@@ -511,7 +574,7 @@ public final class SQLiteKeyStore: KeyStore {
             r.creationDate.timeIntervalSince1970, r.deletionDate?.timeIntervalSince1970, r.pendingWindowInDays,
             Int(r.currentVersion), r.multiRegion, r.policy, r.rotationPeriodDays, r.nextRotationDate?.timeIntervalSince1970,
             r.materialValidTo?.timeIntervalSince1970, r.importFingerprint, r.primaryRegion?.rawValue,
-            r.replicaRegions.map(\.rawValue).joined(separator: ","),
+            r.replicaRegions.map(\.rawValue).joined(separator: ","), r.customKeyStoreID, r.cloudHsmClusterID,
         ]
         if isNew {
             try db.cachedStatement(
@@ -519,8 +582,8 @@ public final class SQLiteKeyStore: KeyStore {
                     INSERT INTO keys (account, region, key_id, revision, description, key_spec, key_usage, origin,
                         key_manager, key_state, creation_date, deletion_date, pending_window_days, current_version,
                         multi_region, policy, rotation_period_days, next_rotation_date, material_valid_to, import_fingerprint,
-                        primary_region, replica_regions)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        primary_region, replica_regions, custom_key_store_id, cloudhsm_cluster_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: StatementArguments(values))
         } else {
@@ -531,7 +594,8 @@ public final class SQLiteKeyStore: KeyStore {
                     UPDATE keys SET revision = ?, description = ?, key_spec = ?, key_usage = ?, origin = ?,
                         key_manager = ?, key_state = ?, creation_date = ?, deletion_date = ?, pending_window_days = ?,
                         current_version = ?, multi_region = ?, policy = ?, rotation_period_days = ?, next_rotation_date = ?,
-                        material_valid_to = ?, import_fingerprint = ?, primary_region = ?, replica_regions = ?
+                        material_valid_to = ?, import_fingerprint = ?, primary_region = ?, replica_regions = ?,
+                        custom_key_store_id = ?, cloudhsm_cluster_id = ?
                     WHERE account = ? AND region = ? AND key_id = ?
                     """
             ).execute(arguments: StatementArguments(changed))
@@ -649,7 +713,8 @@ public final class SQLiteKeyStore: KeyStore {
             nextRotationDate: nextRotation.map(Date.init(timeIntervalSince1970:)),
             materialValidTo: validTo.map(Date.init(timeIntervalSince1970:)), importFingerprint: row["import_fingerprint"],
             primaryRegion: (row["primary_region"] as String?).flatMap(Region.init),
-            replicaRegions: (row["replica_regions"] as String).split(separator: ",").compactMap { Region(String($0)) }
+            replicaRegions: (row["replica_regions"] as String).split(separator: ",").compactMap { Region(String($0)) },
+            customKeyStoreID: row["custom_key_store_id"], cloudHsmClusterID: row["cloudhsm_cluster_id"]
         )
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TrentCore
 import TrentCrypto
 import TrentHSM
 import Yams
@@ -64,5 +65,54 @@ struct HSMRootKeyConfiguration: Decodable {
         } catch {
             throw ValidationError("--root-key-pkcs11: \(error)")
         }
+    }
+}
+
+/// `--cloudhsm-clusters FILE`: the PKCS#11 tokens that AWS_CLOUDHSM key stores may use as clusters.
+///
+/// ```yaml
+/// - id: cluster-234567abcdefg              # CloudHsmClusterId (cluster- and 11 to 16 of [2-7a-zA-Z])
+///   module: /usr/lib/softhsm/libsofthsm2.so
+///   token: cluster1                        # the token's label; its user PIN is the key store password
+///   hsm-count: 2                           # AWS requires 2 to create or update a store
+///   certificate: /etc/trent/cluster1.crt   # the cluster certificate (PEM), signed by the store's trust anchor
+///   active: true                           # default
+/// ```
+struct ClusterConfiguration: Decodable {
+    var id: String
+    var module: String
+    var token: String
+    var hsmCount: Int?
+    var certificate: String
+    var active: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case id, module, token, certificate, active
+        case hsmCount = "hsm-count"
+    }
+}
+
+extension Serve {
+    static func clusters(_ path: String) throws -> PKCS11Clusters {
+        let entries: [ClusterConfiguration]
+        do {
+            entries = try YAMLDecoder().decode(
+                [ClusterConfiguration].self, from: try String(contentsOfFile: path, encoding: .utf8))
+        } catch {
+            throw ValidationError(
+                "--cloudhsm-clusters \(path): not a list of clusters (id, module, token, hsm-count, certificate)")
+        }
+        return PKCS11Clusters(
+            try entries.map { entry in
+                guard entry.id.range(of: "^cluster-[2-7a-zA-Z]{11,16}$", options: .regularExpression) != nil else {
+                    throw ValidationError("--cloudhsm-clusters: \(entry.id) is not a CloudHSM cluster id")
+                }
+                guard let pem = try? String(contentsOfFile: entry.certificate, encoding: .utf8),
+                    let der = X509Certificates.der(fromPEM: pem)
+                else { throw ValidationError("--cloudhsm-clusters: \(entry.certificate) is not a PEM certificate") }
+                return PKCS11Clusters.Cluster(
+                    id: entry.id, module: entry.module, token: entry.token, hsmCount: entry.hsmCount ?? 2, certificate: der,
+                    active: entry.active ?? true)
+            })
     }
 }

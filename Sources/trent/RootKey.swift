@@ -167,13 +167,14 @@ enum RootKey {
     /// open the store; what is wrong with the root key becomes the command's error message.
     static func openVerified(
         store: any KeyStore, file: String?, dataDirectory: URL?, logger: Logger,
-        attestationRoot: Data = NitroAttestation.awsRoot, quotas: RequestQuotas? = nil, pkcs11: String? = nil
+        attestationRoot: Data = NitroAttestation.awsRoot, quotas: RequestQuotas? = nil, pkcs11: String? = nil,
+        clusters: (any HSMClusters)? = nil
     ) async throws -> (kms: KMS, key: Data, source: String) {
         if let pkcs11 {
             let device = try HSMRootKeyConfiguration.open(pkcs11, storeHoldsSealedData: try await store.holdsSealedData())
             let kms = KMS(
                 store: store, sealer: RootKeySealer(device: device), logger: logger, attestationRoot: attestationRoot,
-                quotas: quotas)
+                quotas: quotas, clusters: clusters)
             do {
                 try await kms.verifyRootKey(source: device.location)
             } catch let mismatch as KMS.RootKeyMismatch {
@@ -187,7 +188,7 @@ enum RootKey {
                 storeHoldsSealedData: try await store.holdsSealedData())
             let kms = KMS(
                 store: store, sealer: try RootKeySealer(rootKey: root.key), logger: logger, attestationRoot: attestationRoot,
-                quotas: quotas)
+                quotas: quotas, clusters: clusters)
             try await kms.verifyRootKey(source: root.source)
             return (kms, root.key, root.source)
         } catch let failure as Failure {

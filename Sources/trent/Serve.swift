@@ -47,6 +47,8 @@ struct Serve: AsyncParsableCommand {
     var attestationRoot: String?
     @Option(help: "Keep the root key in a PKCS#11 token: a YAML file naming module, token, label and pin-file (see README).")
     var rootKeyPkcs11: String?
+    @Option(help: "The PKCS#11 tokens AWS_CLOUDHSM key stores may use as clusters: a YAML file (see docs/hsm.md).")
+    var cloudhsmClusters: String?
     @Option(help: "Request quotas: aws (AWS's published rates) or a YAML/JSON file of rates per second. Off by default.")
     var quotas: String?
     @Flag(help: "Development mode: say why a request was refused, in an x-trent-reason header and a debug log line.")
@@ -100,7 +102,8 @@ struct Serve: AsyncParsableCommand {
         let quotaTable = try quotas.map { try Self.quotaTable($0) }
         let (kms, _, rootSource) = try await RootKey.openVerified(
             store: store, file: rootKeyFile, dataDirectory: opened?.directory, logger: logger, attestationRoot: anchor,
-            quotas: quotaTable.map { RequestQuotas($0) }, pkcs11: rootKeyPkcs11)
+            quotas: quotaTable.map { RequestQuotas($0) }, pkcs11: rootKeyPkcs11,
+            clusters: try cloudhsmClusters.map { try Self.clusters($0) })
         let authentication: Authentication
         let consoleSignIn: ConsoleConfiguration.SignIn
         switch auth {

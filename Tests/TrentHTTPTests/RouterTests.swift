@@ -138,6 +138,7 @@ import TrentOperations
 final class UnreachableStore: KeyStore {
     func key(_ identity: KeyIdentity) async throws -> KeyRecord? { throw StoreError.unavailable("down") }
     func keys(in scope: Scope) async throws -> [KeyRecord] { throw StoreError.unavailable("down") }
+    func customKeyStores(in scope: Scope) async throws -> [CustomKeyStoreRecord] { throw StoreError.unavailable("down") }
     func alias(_ name: AliasName, in scope: Scope) async throws -> AliasRecord? { throw StoreError.unavailable("down") }
     func aliases(in scope: Scope) async throws -> [AliasRecord] { throw StoreError.unavailable("down") }
     func aliasPage(in scope: Scope, after: AliasName?, limit: Int, liveAt now: Date) async throws -> [AliasRecord] {

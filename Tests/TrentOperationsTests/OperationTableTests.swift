@@ -45,8 +45,8 @@ import TrentCore
         #expect(OperationTable.status.filter { !$0.implemented }.map(\.action) == [])
     }
 
-    /// No custom key store can exist in Trent: creation checks AWS's parameter rules, then fails as AWS does
-    /// without the cluster or the proxy; every other operation names a missing store.
+    /// Without configured clusters no custom key store can be made: creation checks AWS's parameter rules, then
+    /// fails as AWS does without the cluster or the proxy; every other operation names a missing store.
     @Test func customKeyStores() async throws {
         let h = Harness()
         for operation in ["DeleteCustomKeyStore", "ConnectCustomKeyStore", "DisconnectCustomKeyStore", "UpdateCustomKeyStore"] {

@@ -148,6 +148,43 @@ import TrentCore
         #expect(read.materials[1].rotationType == "ON_DEMAND" && read.materialValidTo == nil)
     }
 
+    @Test(arguments: StoreHarness.kinds) func customKeyStoresAreRevisionCheckedWithUniqueNamesAndSurviveReopening(
+        _ kind: StoreKind
+    ) async throws {
+        let harness = try await StoreHarness(kind, directory: directory)
+        defer { harness.close() }
+        var record = CustomKeyStoreRecord(
+            scope: scope, id: "cks-1234567890abcdef0", name: "hsm", type: "AWS_CLOUDHSM", clusterID: "cluster-234567abcdefg",
+            trustAnchorCertificate: "PEM", sealedPassword: Data([1, 2, 3]), connectionState: .disconnected,
+            creationDate: Date(timeIntervalSince1970: 1_700_000_000.5))
+        do {
+            let store = try await harness.open()
+            try await store.commit(ChangeSet(customKeyStores: [.put(record, expectedRevision: nil)]))
+            record.revision = 1
+            var twin = record
+            twin = CustomKeyStoreRecord(
+                scope: scope, id: "cks-0000000000000000a", name: "hsm", type: "AWS_CLOUDHSM", clusterID: nil,
+                trustAnchorCertificate: nil, sealedPassword: nil, connectionState: .disconnected, creationDate: Date())
+            await #expect(throws: StoreError.conflict) {
+                try await store.commit(ChangeSet(customKeyStores: [.put(twin, expectedRevision: nil)]))
+            }
+            record.connectionState = .failed
+            record.connectionErrorCode = "INVALID_CREDENTIALS"
+            try await store.commit(ChangeSet(customKeyStores: [.put(record, expectedRevision: 1)]))
+            record.revision = 2
+            await #expect(throws: StoreError.conflict) {
+                try await store.commit(ChangeSet(customKeyStores: [.put(record, expectedRevision: 1)]))
+            }
+        }
+        let reopened = try await harness.open()
+        #expect(try await reopened.customKeyStores(in: scope) == [record])
+        await #expect(throws: StoreError.conflict) {
+            try await reopened.commit(ChangeSet(customKeyStores: [.delete(scope, id: record.id, expectedRevision: 1)]))
+        }
+        try await reopened.commit(ChangeSet(customKeyStores: [.delete(scope, id: record.id, expectedRevision: 2)]))
+        #expect(try await reopened.customKeyStores(in: scope).isEmpty)
+    }
+
     @Test(arguments: StoreHarness.kinds) func staleRevisionsAndDuplicateAliasesAreConflicts(_ kind: StoreKind) async throws {
         let harness = try await StoreHarness(kind, directory: directory)
         defer { harness.close() }

@@ -6,9 +6,9 @@ import json
 import os
 import sqlite3
 import subprocess
+import sys
 
 import pytest
-import PyKCS11
 
 from conftest import BINARY, POSTGRES, Trent, store_arguments
 
@@ -31,15 +31,11 @@ def token(tmp_path):
     return tmp_path, env, config
 
 
-def session(env):
-    os.environ["SOFTHSM2_CONF"] = env["SOFTHSM2_CONF"]
-    library = PyKCS11.PyKCS11Lib()
-    library.load(MODULE)
-    slot = [s for s in library.getSlotList(tokenPresent=True)
-            if library.getTokenInfo(s).label.strip() == "trent-root"][0]
-    opened = library.openSession(slot, PyKCS11.CKF_SERIAL_SESSION | PyKCS11.CKF_RW_SESSION)
-    opened.login(PIN)
-    return opened
+def probe(env, label, *decrypt):
+    result = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "pkcs11_probe.py"), MODULE,
+                             "trent-root", PIN, label, *decrypt], capture_output=True, text=True,
+                            env={**os.environ, **env}, check=True)
+    return json.loads(result.stdout)
 
 
 @pytest.mark.skipif(bool(POSTGRES), reason="reads the SQLite store's file directly")
@@ -57,20 +53,14 @@ def test_material_is_sealed_inside_the_token_and_survives_a_restart(token):
     assert not os.path.exists(os.path.join(data, "root.key"))  # no root key on disk
 
     # The token holds the root key, sensitive and not extractable.
-    hsm = session(env)
-    found = hsm.findObjects([(PyKCS11.CKA_LABEL, "trent-root-key")])
-    assert len(found) == 1
-    sensitive, extractable = hsm.getAttributeValue(found[0], [PyKCS11.CKA_SENSITIVE, PyKCS11.CKA_EXTRACTABLE])
-    assert sensitive and not extractable
+    assert probe(env, "trent-root-key") == {"found": 1, "sensitive": True, "extractable": False}
     # What the store holds for the key opens with the token key (AES-GCM, the key's ARN and material id as AAD).
     database = sqlite3.connect(os.path.join(data, "trent.sqlite"))
     material_id, sealed = database.execute("SELECT material_id, sealed FROM key_materials WHERE key_id = ?", (key,)).fetchone()
     arn = f"arn:aws:kms:us-east-1:111122223333:key/{key}"
-    mechanism = PyKCS11.AES_GCM_Mechanism(bytes(sealed[:12]), f"{arn}#{material_id}".encode(), 128)
-    material = bytes(hsm.decrypt(found[0], bytes(sealed[12:]), mechanism))
-    assert len(material) == 32
-    hsm.logout()
-    hsm.closeSession()
+    opened = probe(env, "trent-root-key", bytes(sealed[:12]).hex(), f"{arn}#{material_id}".encode().hex(),
+                   bytes(sealed[12:]).hex())
+    assert len(bytes.fromhex(opened["plaintext"])) == 32
 
     again = Trent("--data-dir", data, "--root-key-pkcs11", str(config), env=env)
     try:

@@ -86,6 +86,10 @@ public struct KeyRecord: Sendable, Hashable {
     /// the Regions of the set's replica keys. Every member of the set holds both, so any one describes the set.
     public var primaryRegion: Region?
     public var replicaRegions: [Region]
+    /// Keys in a custom key store: the store, and (AWS_CLOUDHSM) its cluster. Their material lives there, as a
+    /// token key labelled with the key's ARN; the record holds none.
+    public var customKeyStoreID: String?
+    public var cloudHsmClusterID: String?
 
     /// A multi-Region key that is its set's primary (the one that can be replicated and rotated).
     public var isMultiRegionPrimary: Bool {
@@ -103,8 +107,11 @@ public struct KeyRecord: Sendable, Hashable {
         pendingWindowInDays: Int? = nil, materials: [SealedMaterial], currentVersion: UInt32, tags: [Tag] = [],
         multiRegion: Bool = false, policy: String, grants: [Grant] = [], rotationPeriodDays: Int? = nil,
         nextRotationDate: Date? = nil, materialValidTo: Date? = nil, importFingerprint: Data? = nil,
-        primaryRegion: Region? = nil, replicaRegions: [Region] = []
+        primaryRegion: Region? = nil, replicaRegions: [Region] = [], customKeyStoreID: String? = nil,
+        cloudHsmClusterID: String? = nil
     ) {
+        self.customKeyStoreID = customKeyStoreID
+        self.cloudHsmClusterID = cloudHsmClusterID
         self.identity = identity
         self.revision = revision
         self.description = description

@@ -134,6 +134,10 @@ public final class CachedKeyStore: KeyStore {
     }
     public func ping() async throws { try await base.ping() }
     public func rootKeyCanary() async throws -> Data? { try await base.rootKeyCanary() }
+    /// Custom key stores are read rarely (their operations, and a key's first use on this node): not cached.
+    public func customKeyStores(in scope: Scope) async throws -> [CustomKeyStoreRecord] {
+        try await base.customKeyStores(in: scope)
+    }
     public func scopes() async throws -> [Scope] { try await base.scopes() }
     public func recordUsage(_ usage: [KeyIdentity: KeyLastUsage]) async throws { try await base.recordUsage(usage) }
     public func lastUsage(of identity: KeyIdentity) async throws -> KeyLastUsage? { try await base.lastUsage(of: identity) }

@@ -6,6 +6,7 @@ struct MemoryState: Sendable {
     var keys: [KeyIdentity: KeyRecord] = [:]
     var aliases: [Scope: [AliasName: AliasRecord]] = [:]
     var rootKeyCanary: Data?
+    var customKeyStores: [Scope: [String: CustomKeyStoreRecord]] = [:]
     /// Each scope's key ids and alias names in order: the indexes pages are read from.
     var keyOrder: [Scope: SortedIndex<KeyID>] = [:]
     var aliasOrder: [Scope: SortedIndex<AliasName>] = [:]
@@ -90,6 +91,26 @@ struct MemoryState: Sendable {
                 } else {
                     state.aliasOrder[scope, default: .init()].insert(name)
                 }
+            }
+        }
+        for change in changes.customKeyStores {
+            switch change {
+            case .put(var record, let expected):
+                let previous = customKeyStores[record.scope]?[record.id]
+                guard previous?.revision == expected else { throw .conflict }
+                guard
+                    !(customKeyStores[record.scope] ?? [:]).values.contains(where: {
+                        $0.name == record.name && $0.id != record.id
+                    })
+                else { throw .conflict }
+                record.revision = (expected ?? 0) + 1
+                customKeyStores[record.scope, default: [:]][record.id] = record
+                let (scope, id) = (record.scope, record.id)
+                undo.append { $0.customKeyStores[scope]?[id] = previous }
+            case .delete(let scope, let id, let expected):
+                guard let previous = customKeyStores[scope]?[id], previous.revision == expected else { throw .conflict }
+                customKeyStores[scope]?[id] = nil
+                undo.append { $0.customKeyStores[scope, default: [:]][id] = previous }
             }
         }
         if let canary = changes.rootKeyCanary {

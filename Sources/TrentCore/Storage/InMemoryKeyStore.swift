@@ -72,6 +72,10 @@ public final class InMemoryKeyStore: KeyStore {
 
     public func rootKeyCanary() async throws -> Data? { state.withLock { $0.rootKeyCanary } }
 
+    public func customKeyStores(in scope: Scope) async throws -> [CustomKeyStoreRecord] {
+        state.withLock { Array(($0.customKeyStores[scope] ?? [:]).values) }.sorted { $0.id < $1.id }
+    }
+
     public func scopes() async throws -> [Scope] {
         state.withLock { s in
             Set(s.keys.keys.map(\.scope)).union(s.aliases.filter { !$0.value.isEmpty }.keys).sorted {

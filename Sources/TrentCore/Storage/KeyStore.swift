@@ -22,10 +22,15 @@ public struct ChangeSet: Sendable {
     public var aliases: [AliasChange]
     /// A new root-key canary (written at first start and by a root key rotation, in the same transaction).
     public var rootKeyCanary: Data?
-    public init(keys: [KeyChange] = [], aliases: [AliasChange] = [], rootKeyCanary: Data? = nil) {
+    public var customKeyStores: [CustomKeyStoreChange]
+    public init(
+        keys: [KeyChange] = [], aliases: [AliasChange] = [], rootKeyCanary: Data? = nil,
+        customKeyStores: [CustomKeyStoreChange] = []
+    ) {
         self.keys = keys
         self.aliases = aliases
         self.rootKeyCanary = rootKeyCanary
+        self.customKeyStores = customKeyStores
     }
     public static func key(_ change: KeyChange) -> ChangeSet { ChangeSet(keys: [change]) }
     public static func alias(_ change: AliasChange) -> ChangeSet { ChangeSet(aliases: [change]) }
@@ -95,6 +100,8 @@ public protocol KeyStore: Sendable {
     func rootKeyCanary() async throws -> Data?
     /// Every (account, Region) that holds a key or an alias, in order.
     func scopes() async throws -> [Scope]
+    /// The custom key stores of a scope, ordered by id.
+    func customKeyStores(in scope: Scope) async throws -> [CustomKeyStoreRecord]
 }
 
 extension KeyStore {

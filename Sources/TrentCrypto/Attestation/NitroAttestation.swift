@@ -37,16 +37,7 @@ public struct NitroAttestation: Sendable {
         let parsed = try parse(document)
         var intermediates = Data()
         for certificate in parsed.bundle { intermediates.append(certificate) }
-        let chains = parsed.certificate.withUnsafeBytes { leaf in
-            intermediates.withUnsafeBytes { middle in
-                root.withUnsafeBytes { anchor in
-                    trent_x509_chain_verifies(
-                        leaf.bindMemory(to: UInt8.self).baseAddress, leaf.count, middle.bindMemory(to: UInt8.self).baseAddress,
-                        middle.count, anchor.bindMemory(to: UInt8.self).baseAddress, anchor.count,
-                        Int64(now.timeIntervalSince1970))
-                }
-            }
-        }
+        let chains = X509Certificates.chains(parsed.certificate, to: root, through: intermediates, at: now) ? 1 : 0
         guard chains == 1 else { throw .untrusted }
         var spki = [UInt8](repeating: 0, count: 512)
         let length = parsed.certificate.withUnsafeBytes { leaf in
@@ -116,17 +107,7 @@ public struct NitroAttestation: Sendable {
     }
 
     /// The first certificate of a PEM text (DER), if it parses as an X.509 certificate.
-    public static func certificate(pem: String) -> Data? {
-        guard let begin = pem.range(of: "-----BEGIN CERTIFICATE-----"),
-            let end = pem.range(of: "-----END CERTIFICATE-----", range: begin.upperBound..<pem.endIndex),
-            let der = Data(base64Encoded: pem[begin.upperBound..<end.lowerBound].filter { !$0.isWhitespace })
-        else { return nil }
-        var scratch = [UInt8](repeating: 0, count: 2048)
-        let parses = der.withUnsafeBytes {
-            trent_x509_public_key($0.bindMemory(to: UInt8.self).baseAddress, $0.count, &scratch, scratch.count) > 0
-        }
-        return parses ? der : nil
-    }
+    public static func certificate(pem: String) -> Data? { X509Certificates.der(fromPEM: pem) }
 
     /// AWS's published Nitro Enclaves root certificate (AWS_NitroEnclaves_Root-G1; SHA-256 fingerprint
     /// 64:1A:03:21:A3:E2:44:EF:E4:56:46:31:95:D6:06:31:7E:D7:CD:CC:3C:17:56:E0:98:93:F3:C6:8F:79:BB:5B).

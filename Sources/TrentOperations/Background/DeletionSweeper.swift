@@ -20,6 +20,7 @@ public struct DeletionSweeper: Sendable {
                 let peers = try await kms.setWithout(key)
                 try await kms.store.commit(ChangeSet(keys: [.delete(key.identity, expectedRevision: key.revision)] + peers))
                 kms.forgetMaterial(key.materials.map(\.materialID))
+                kms.destroyHSMKey(of: key)
                 deleted.append(key.arn)
                 Counter(label: "trent_keys_deleted_total").increment()
                 kms.logger.info("deleted \(key.arn) at the end of its waiting period")

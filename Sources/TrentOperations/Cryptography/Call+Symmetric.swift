@@ -13,9 +13,23 @@ extension Call {
     }
 
     /// Encryption with a symmetric key: the ciphertext blob and the material version used.
+    static func unavailable(_ record: KeyRecord) -> KMSError {
+        KMSError(
+            .keyUnavailable,
+            "\(record.arn) is unavailable: its custom key store \(record.customKeyStoreID ?? "") is not connected on this node.")
+    }
+
     func sealSymmetric(_ plaintext: Data, with record: KeyRecord, context: [String: String]?) throws -> (Data, SealedMaterial) {
         guard record.spec == .symmetricDefault, let material = record.currentMaterial else {
             throw KMSError(.invalidKeyUsage, "\(record.arn) is not a symmetric encryption key.")
+        }
+        if record.customKeyStoreID != nil {
+            guard let connection = kms.heldConnection(for: record) else { throw Self.unavailable(record) }
+            return (
+                try CiphertextBlob.sealInHSM(
+                    plaintext, key: record, material: material, connection: connection, context: context),
+                material
+            )
         }
         let clear = try kms.material(material, of: record.identity)
         return (try CiphertextBlob.seal(plaintext, key: record, material: material, clear: clear, context: context), material)
@@ -53,10 +67,15 @@ extension Call {
             if found.isMaterialExpired(at: now) { found.expireImportedMaterial(at: now) }
             try await authorize(action, key: found, as: iamAction, contextMember: contextMember)
             if let refusal = found.state.refusal(of: action, arn: found.arn) { throw refusal }
+            try await kms.prepareConnection(for: found)
             record = found
         }
         try requireUsage(record, .encryptDecrypt, for: action)
         guard let material = record.material(version: parsed.materialVersion) else { throw KMSError.invalidCiphertext() }
+        if record.customKeyStoreID != nil {
+            guard let connection = kms.heldConnection(for: record) else { throw Self.unavailable(record) }
+            return (record, try parsed.openInHSM(record, connection: connection, context: context), material)
+        }
         guard material.isPresent else {
             // Imported material deleted or expired (or not yet imported into this Region's key): the ciphertext
             // opens again once the same material is imported.

@@ -60,7 +60,30 @@ struct CiphertextBlob {
         materialVersion = versionBytes.reduce(0) { $0 << 8 | UInt32($1) }
         header = Data(bytes[0..<i])
         envelope = Data(bytes[i...])
-        guard envelope.count >= SymmetricEnvelope.overhead else { throw KMSError.invalidCiphertext() }
+        // The shortest envelope is an HSM key's: IV (12) and tag (16) around an empty plaintext.
+        guard envelope.count >= Self.hsmOverhead else { throw KMSError.invalidCiphertext() }
+    }
+
+    static let hsmOverhead = 12 + 16
+
+    /// A key in a custom key store: AES-GCM inside its HSM with the key labelled by the key's ARN, the IV from
+    /// the HSM, the same header and context as associated data. Envelope: IV ‖ ciphertext ‖ tag.
+    static func sealInHSM(
+        _ plaintext: Data, key: KeyRecord, material: SealedMaterial, connection: any HSMConnection, context: [String: String]?
+    ) throws -> Data {
+        let header = header(for: key.identity, version: material.version)
+        return header
+            + (try connection.encrypt(
+                label: key.arn.description, plaintext: plaintext, aad: header + EncryptionContext.canonical(context)))
+    }
+
+    func openInHSM(_ key: KeyRecord, connection: any HSMConnection, context: [String: String]?) throws(KMSError) -> Data {
+        do {
+            return try connection.decrypt(
+                label: key.arn.description, sealed: envelope, aad: header + EncryptionContext.canonical(context))
+        } catch {
+            throw KMSError.invalidCiphertext()
+        }
     }
 
     func open(clear: SecretBytes, context: [String: String]?) throws(KMSError) -> Data {

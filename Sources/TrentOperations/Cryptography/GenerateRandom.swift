@@ -18,13 +18,20 @@ enum GenerateRandom: KMSOperation {
 
     static func perform(_ request: Request, _ call: Call) async throws -> Response {
         let enclave = try request.Recipient?.enclaveKey(call)
-        if let storeID = request.CustomKeyStoreId {
-            throw KMSError(.customKeyStoreNotFound, "Custom key store \(storeID) does not exist. Trent has no custom key stores.")
-        }
         guard let count = request.NumberOfBytes else {
             throw KMSError.validation(.null(at: "numberOfBytes"))
         }
-        let random = SecretBytes.random(count: count)
+        var random = SecretBytes.random(count: count)
+        if let storeID = request.CustomKeyStoreId {
+            // From the random generator of the store's HSM.
+            let store = try await call.customKeyStore(storeID)
+            guard store.connectionState == .connected, let connection = await call.kms.hsmConnection(store),
+                let drawn = try? connection.random(count: count)
+            else {
+                throw KMSError(.customKeyStoreInvalidState, "Custom key store \(storeID) is \(store.connectionState.rawValue).")
+            }
+            random = SecretBytes(drawn)
+        }
         guard let enclave else { return Response(Plaintext: random.bytes) }
         return Response(CiphertextForRecipient: try Recipient.seal(random, for: enclave))
     }

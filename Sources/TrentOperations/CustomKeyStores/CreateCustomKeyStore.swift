@@ -1,8 +1,10 @@
 import Foundation
 import TrentCore
+import TrentCrypto
 
-/// Checks the parameters as AWS does for each store type, then fails the way AWS fails when the CloudHSM cluster
-/// does not exist or the external key store proxy cannot be reached (see CustomKeyStores).
+/// Checks the parameters as AWS does for each store type. An AWS_CLOUDHSM store is made on a configured cluster
+/// (a PKCS#11 token) after AWS's cluster checks, DISCONNECTED; an external key store fails as AWS's creation does
+/// when the proxy cannot be reached (Trent does not call XKS proxies yet).
 enum CreateCustomKeyStore: KMSOperation {
     static let action = KMSAction.createCustomKeyStore
 
@@ -47,27 +49,82 @@ enum CreateCustomKeyStore: KMSOperation {
         if let extra = forbidden.first(where: { $0.1 }) {
             throw KMSError.validation("\(extra.0) is not valid for a custom key store of type \(type).")
         }
-        if type == "AWS_CLOUDHSM" {
-            throw KMSError(
-                .cloudHsmClusterNotFound,
-                "CloudHSM cluster \(request.CloudHsmClusterId ?? "") not found. Trent has no CloudHSM clusters.")
-        }
-        if request.XksProxyConnectivity == "VPC_ENDPOINT_SERVICE" {
-            guard let service = request.XksProxyVpcEndpointServiceName else {
+        guard type == "AWS_CLOUDHSM" else {
+            // External key stores: Trent does not call XKS proxies yet, so creation fails as AWS's does when the
+            // proxy (or its VPC endpoint service) cannot be reached.
+            if request.XksProxyConnectivity == "VPC_ENDPOINT_SERVICE" {
+                guard let service = request.XksProxyVpcEndpointServiceName else {
+                    throw KMSError.validation(
+                        "XksProxyVpcEndpointServiceName is required when XksProxyConnectivity is VPC_ENDPOINT_SERVICE.")
+                }
+                throw KMSError(
+                    .xksProxyVpcEndpointServiceNotFound,
+                    "VPC endpoint service \(service) not found. Trent has no VPC endpoint services.")
+            }
+            if vpc.contains(where: { $0.1 }) {
                 throw KMSError.validation(
-                    "XksProxyVpcEndpointServiceName is required when XksProxyConnectivity is VPC_ENDPOINT_SERVICE.")
+                    "XksProxyVpcEndpointService parameters are valid only with VPC_ENDPOINT_SERVICE connectivity.")
             }
             throw KMSError(
-                .xksProxyVpcEndpointServiceNotFound,
-                "VPC endpoint service \(service) not found. Trent has no VPC endpoint services.")
+                .xksProxyUriUnreachable,
+                "The external key store proxy at \(request.XksProxyUriEndpoint ?? "")\(request.XksProxyUriPath ?? "") is not reachable. Trent does not connect to external key store proxies yet."
+            )
         }
-        if vpc.contains(where: { $0.1 }) {
-            throw KMSError.validation(
-                "XksProxyVpcEndpointService parameters are valid only with VPC_ENDPOINT_SERVICE connectivity.")
+        let clusterID = request.CloudHsmClusterId!
+        let existing = try await call.store.customKeyStores(in: call.scope)
+        if existing.contains(where: { $0.name == request.CustomKeyStoreName }) {
+            throw KMSError(
+                .customKeyStoreNameInUse,
+                "Custom key store name \(request.CustomKeyStoreName) is already in use in this account and Region.")
         }
-        throw KMSError(
-            .xksProxyUriUnreachable,
-            "The external key store proxy at \(request.XksProxyUriEndpoint ?? "")\(request.XksProxyUriPath ?? "") is not reachable. Trent does not connect to external key store proxies."
-        )
+        try CustomKeyStores.checkCluster(
+            clusterID, anchor: request.TrustAnchorCertificate!, call: call, inUseBy: existing, except: nil)
+        var record = CustomKeyStoreRecord(
+            scope: call.scope, id: CustomKeyStores.newID(), name: request.CustomKeyStoreName, type: type,
+            clusterID: clusterID, trustAnchorCertificate: request.TrustAnchorCertificate, sealedPassword: nil,
+            connectionState: .disconnected, creationDate: call.now)
+        record.sealedPassword = try call.kms.sealer.seal(
+            SecretBytes(Data(request.KeyStorePassword!.utf8)), boundTo: CustomKeyStores.passwordBinding(record))
+        do {
+            try await call.store.commit(ChangeSet(customKeyStores: [.put(record, expectedRevision: nil)]))
+        } catch StoreError.conflict {
+            throw KMSError(
+                .customKeyStoreNameInUse,
+                "Custom key store name \(request.CustomKeyStoreName) is already in use in this account and Region.")
+        }
+        return Response(CustomKeyStoreId: record.id)
+    }
+}
+
+extension CustomKeyStores {
+    /// AWS's checks of a cluster for a store: it exists, is active, has enough HSMs, is not another store's, and
+    /// its certificate was signed by the store's trust anchor.
+    static func checkCluster(
+        _ clusterID: String, anchor: String, call: Call, inUseBy stores: [CustomKeyStoreRecord], except: String?
+    ) throws(KMSError) {
+        guard let cluster = call.kms.clusters?.cluster(clusterID) else {
+            throw KMSError(.cloudHsmClusterNotFound, "CloudHSM cluster \(clusterID) not found.")
+        }
+        guard cluster.active else {
+            throw KMSError(.cloudHsmClusterNotActive, "CloudHSM cluster \(clusterID) is not active.")
+        }
+        guard cluster.hsmCount >= 2 else {
+            throw KMSError(
+                .cloudHsmClusterInvalidConfiguration,
+                "CloudHSM cluster \(clusterID) must contain at least 2 active HSMs to create or update a custom key store.")
+        }
+        if stores.contains(where: { $0.clusterID == clusterID && $0.id != except }) {
+            throw KMSError(
+                .cloudHsmClusterInUse,
+                "CloudHSM cluster \(clusterID) is already associated with a custom key store in this account.")
+        }
+        guard let anchorDER = X509Certificates.der(fromPEM: anchor),
+            X509Certificates.chains(cluster.certificate, to: anchorDER, at: call.now)
+        else {
+            throw KMSError(
+                .incorrectTrustAnchor,
+                "The trust anchor certificate in the request is not the trust anchor certificate for CloudHSM cluster \(clusterID)."
+            )
+        }
     }
 }

@@ -1,12 +1,25 @@
 import Foundation
 import TrentCore
+import TrentCrypto
 
-/// Custom key stores need a CloudHSM cluster or an external key store proxy. Trent has no CloudHSM clusters and
-/// reaches no external proxy, so no custom key store can exist: creation checks AWS's parameter rules and then
-/// fails as AWS does when the cluster or proxy is not there, and every other operation names a missing store.
+/// Custom key stores: records in the store, and this node's logged-in connections to their HSM clusters. Today
+/// the AWS_CLOUDHSM type, its cluster a PKCS#11 token named in `--cloudhsm-clusters`; external key stores (XKS)
+/// are not yet supported.
 enum CustomKeyStores {
     static func notFound(_ idOrName: String) -> KMSError {
-        KMSError(.customKeyStoreNotFound, "Custom key store \(idOrName) does not exist. Trent has no custom key stores.")
+        KMSError(.customKeyStoreNotFound, "Custom key store \(idOrName) does not exist.")
+    }
+
+    /// `cks-` and 17 hex digits, as AWS forms store ids.
+    static func newID() -> String { "cks-" + String(Hex.encode(SecureRandom.bytes(9)).prefix(17)) }
+
+    /// The root-key binding of a store's sealed password.
+    static func passwordBinding(_ record: CustomKeyStoreRecord) -> String {
+        "custom-key-store:\(record.scope.account.rawValue)/\(record.scope.region.rawValue)/\(record.id)"
+    }
+
+    static func connectionKey(_ scope: Scope, _ id: String) -> String {
+        "\(scope.account.rawValue)/\(scope.region.rawValue)/\(id)"
     }
 }
 
@@ -19,4 +32,60 @@ struct CustomKeyStoreIDRequest: Decodable, Sendable {
 struct XksProxyCredential: Decodable, Sendable {
     var AccessKeyId: String
     var RawSecretAccessKey: String
+}
+
+extension Call {
+    /// A store of the caller's account and Region, or CustomKeyStoreNotFoundException.
+    func customKeyStore(_ id: String) async throws -> CustomKeyStoreRecord {
+        guard let record = try await store.customKeyStores(in: scope).first(where: { $0.id == id }) else {
+            throw CustomKeyStores.notFound(id)
+        }
+        return record
+    }
+}
+
+extension KMS {
+    /// This node's connection to a store's cluster: the one it holds, or, for a store recorded CONNECTED (by this
+    /// node before a restart, or by another node), a new login with the store's password. Nil when the store is not
+    /// connected or the login fails.
+    func hsmConnection(_ record: CustomKeyStoreRecord) async -> (any HSMConnection)? {
+        let key = CustomKeyStores.connectionKey(record.scope, record.id)
+        if let held = connections.withLock({ $0[key] }) { return held }
+        guard record.connectionState == .connected, let clusters, let clusterID = record.clusterID,
+            let sealed = record.sealedPassword,
+            let password = try? sealer.open(sealed, boundTo: CustomKeyStores.passwordBinding(record))
+        else { return nil }
+        guard
+            case .success(let connection) = await clusters.connect(
+                clusterID, password: String(decoding: password.bytes, as: UTF8.self))
+        else { return nil }
+        connections.withLock { $0[key] = connection }
+        return connection
+    }
+
+    /// The connection for a key that lives in a custom key store, held already (the hot path: no storage read).
+    func heldConnection(for record: KeyRecord) -> (any HSMConnection)? {
+        guard let id = record.customKeyStoreID else { return nil }
+        return connections.withLock { $0[CustomKeyStores.connectionKey(record.identity.scope, id)] }
+    }
+
+    /// Makes sure this node holds a connection for a key in a custom key store before a cryptographic operation.
+    func prepareConnection(for record: KeyRecord) async throws(KMSError) {
+        guard let id = record.customKeyStoreID, heldConnection(for: record) == nil else { return }
+        let stores = (try? await store.customKeyStores(in: record.identity.scope)) ?? []
+        guard let storeRecord = stores.first(where: { $0.id == id }), await hsmConnection(storeRecord) != nil else {
+            throw KMSError(
+                .keyUnavailable, "\(record.arn) is unavailable: its custom key store \(id) is not connected on this node.")
+        }
+    }
+
+    func dropConnection(_ scope: Scope, _ id: String) {
+        _ = connections.withLock { $0.removeValue(forKey: CustomKeyStores.connectionKey(scope, id)) }
+    }
+
+    /// Best effort, as AWS documents it: destroys the token key of a deleted key whose store is connected here.
+    func destroyHSMKey(of record: KeyRecord) {
+        guard let connection = heldConnection(for: record) else { return }
+        try? connection.destroyKey(label: record.arn.description)
+    }
 }

@@ -1,7 +1,9 @@
 import Foundation
 import TrentCore
+import TrentCrypto
 
-/// No custom key store exists in Trent (see CustomKeyStores), so every store id is not found.
+/// Renames a store (in any state but while connecting), or, while it is disconnected, changes its password or
+/// moves it to a related cluster (one with the same cluster certificate, as a restored backup has).
 enum UpdateCustomKeyStore: KMSOperation {
     static let action = KMSAction.updateCustomKeyStore
 
@@ -19,6 +21,57 @@ enum UpdateCustomKeyStore: KMSOperation {
     }
 
     static func perform(_ request: Request, _ call: Call) async throws -> NoResponse {
-        throw CustomKeyStores.notFound(request.CustomKeyStoreId)
+        var record = try await call.customKeyStore(request.CustomKeyStoreId)
+        let xks: [(String, Bool)] = [
+            ("XksProxyUriEndpoint", request.XksProxyUriEndpoint != nil), ("XksProxyUriPath", request.XksProxyUriPath != nil),
+            ("XksProxyVpcEndpointServiceName", request.XksProxyVpcEndpointServiceName != nil),
+            ("XksProxyVpcEndpointServiceOwner", request.XksProxyVpcEndpointServiceOwner != nil),
+            ("XksProxyAuthenticationCredential", request.XksProxyAuthenticationCredential != nil),
+            ("XksProxyConnectivity", request.XksProxyConnectivity != nil),
+        ]
+        if let extra = xks.first(where: { $0.1 }) {
+            throw KMSError.validation("\(extra.0) is not valid for a custom key store of type \(record.type).")
+        }
+        let onlyName = request.KeyStorePassword == nil && request.CloudHsmClusterId == nil
+        guard record.connectionState == .disconnected || (onlyName && record.connectionState == .connected) else {
+            throw KMSError(
+                .customKeyStoreInvalidState,
+                "Custom key store \(record.id) is \(record.connectionState.rawValue). Only its name can change while it is connected; disconnect it to change anything else."
+            )
+        }
+        let stores = try await call.store.customKeyStores(in: call.scope)
+        let revision = record.revision
+        var keys: [KeyChange] = []
+        if let name = request.NewCustomKeyStoreName {
+            if stores.contains(where: { $0.name == name && $0.id != record.id }) {
+                throw KMSError(
+                    .customKeyStoreNameInUse, "Custom key store name \(name) is already in use in this account and Region.")
+            }
+            record.name = name
+        }
+        if let clusterID = request.CloudHsmClusterId, clusterID != record.clusterID {
+            try CustomKeyStores.checkCluster(
+                clusterID, anchor: record.trustAnchorCertificate ?? "", call: call, inUseBy: stores, except: record.id)
+            guard let old = record.clusterID.flatMap({ call.kms.clusters?.cluster($0) }),
+                let new = call.kms.clusters?.cluster(clusterID), old.certificate == new.certificate
+            else {
+                throw KMSError(
+                    .cloudHsmClusterNotRelated,
+                    "CloudHSM cluster \(clusterID) is not related to the cluster of custom key store \(record.id): they do not share a backup history."
+                )
+            }
+            record.clusterID = clusterID
+            for var key in try await call.store.keys(in: call.scope) where key.customKeyStoreID == record.id {
+                let keyRevision = key.revision
+                key.cloudHsmClusterID = clusterID
+                keys.append(.put(key, expectedRevision: keyRevision))
+            }
+        }
+        if let password = request.KeyStorePassword {
+            record.sealedPassword = try call.kms.sealer.seal(
+                SecretBytes(Data(password.utf8)), boundTo: CustomKeyStores.passwordBinding(record))
+        }
+        try await call.store.commit(ChangeSet(keys: keys, customKeyStores: [.put(record, expectedRevision: revision)]))
+        return NoResponse()
     }
 }

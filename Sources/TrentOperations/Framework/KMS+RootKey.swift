@@ -77,6 +77,13 @@ extension KMS {
                 }
                 changes.keys.append(.put(key, expectedRevision: key.revision))
             }
+            // Custom key store passwords are sealed under the root key too.
+            for var record in try await store.customKeyStores(in: scope) {
+                guard let sealed = record.sealedPassword else { continue }
+                let binding = CustomKeyStores.passwordBinding(record)
+                record.sealedPassword = try newSealer.seal(try sealer.open(sealed, boundTo: binding), boundTo: binding)
+                changes.customKeyStores.append(.put(record, expectedRevision: record.revision))
+            }
         }
         try await store.commit(changes)
         return (changes.keys.count, materials)

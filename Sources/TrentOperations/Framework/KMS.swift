@@ -16,6 +16,10 @@ public final class KMS: Sendable {
     public let quotas: RequestQuotas?
     /// Fault rules (development mode): injected errors and latency.
     public let faults = FaultRules()
+    /// The HSM clusters AWS_CLOUDHSM key stores may use (`--cloudhsm-clusters`), and this node's logged-in
+    /// connections to them by store.
+    public let clusters: (any HSMClusters)?
+    let connections = Mutex<[String: any HSMConnection]>([:])
     /// Bounded by entries and bytes, least recently used out first: with more keys in use than fit, a key's
     /// material is unsealed (or its private key parsed) again on its next use, never lost.
     private let unsealed = Mutex(LRUCache<String, SecretBytes>(maxEntries: 20_000, maxCost: 4 << 20))
@@ -26,8 +30,9 @@ public final class KMS: Sendable {
 
     public init(
         store: any KeyStore, sealer: RootKeySealer, clock: TrentClock = TrentClock(), logger: Logger,
-        attestationRoot: Data = NitroAttestation.awsRoot, quotas: RequestQuotas? = nil
+        attestationRoot: Data = NitroAttestation.awsRoot, quotas: RequestQuotas? = nil, clusters: (any HSMClusters)? = nil
     ) {
+        self.clusters = clusters
         self.attestationRoot = attestationRoot
         self.quotas = quotas
         self.store = (store as? CachedKeyStore) ?? CachedKeyStore(store)

@@ -44,6 +44,7 @@ extension Call {
         }
         try await authorize(action, key: record, as: iamAction, contextMember: contextMember)
         if let refusal = record.state.refusal(of: action, arn: record.arn) { throw refusal }
+        if action.isCryptographic { try await kms.prepareConnection(for: record) }
         return record
     }
 

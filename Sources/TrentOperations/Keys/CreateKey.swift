@@ -32,7 +32,7 @@ enum CreateKey: KMSOperation {
         let spec = TrentCore.KeySpec(rawValue: request.KeySpec ?? request.CustomerMasterKeySpec ?? "SYMMETRIC_DEFAULT")!
         let origin = KeyOrigin(rawValue: request.Origin ?? "AWS_KMS")!
         if let storeID = request.CustomKeyStoreId {
-            throw KMSError(.customKeyStoreNotFound, "Custom key store \(storeID) does not exist. Trent has no custom key stores.")
+            return try await createInStore(storeID, request, spec: spec, origin: origin, call)
         }
         if origin == .awsCloudHSM || origin == .externalKeyStore {
             throw KMSError.validation("CustomKeyStoreId is required when Origin is \(origin.rawValue).")
@@ -80,6 +80,53 @@ enum CreateKey: KMSOperation {
             materials: materials, currentVersion: origin == .external ? 0 : 1,
             tags: tags, multiRegion: multiRegion,
             policy: request.Policy ?? TrentCore.KeyPolicy.customerDefault(account: call.scope.account))
+        try await call.store.commit(.key(.put(record, expectedRevision: nil)))
+        record.revision = 1
+        return Response(KeyMetadata: KeyMetadata(record))
+    }
+
+    /// A key in an AWS_CLOUDHSM key store: a symmetric, single-Region key whose AES-256 key is generated inside the
+    /// store's HSM, labelled with the key's ARN, sensitive and not extractable. The store must be connected.
+    static func createInStore(
+        _ storeID: String, _ request: Request, spec: TrentCore.KeySpec, origin: KeyOrigin, _ call: Call
+    ) async throws -> Response {
+        let store = try await call.customKeyStore(storeID)
+        guard origin == .awsCloudHSM else {
+            throw KMSError.validation(
+                "Origin must be \(KeyOrigin.awsCloudHSM.rawValue) to create a KMS key in custom key store \(storeID).")
+        }
+        guard spec == .symmetricDefault, request.KeyUsage ?? "ENCRYPT_DECRYPT" == "ENCRYPT_DECRYPT" else {
+            throw KMSError(
+                .unsupportedOperation, "KMS keys in a custom key store must be symmetric encryption keys (SYMMETRIC_DEFAULT).")
+        }
+        guard request.MultiRegion != true else {
+            throw KMSError(.unsupportedOperation, "Multi-Region keys cannot be created in a custom key store.")
+        }
+        guard store.connectionState == .connected, let connection = await call.kms.hsmConnection(store) else {
+            throw KMSError(
+                .customKeyStoreInvalidState,
+                "Custom key store \(storeID) is \(store.connectionState.rawValue). KMS keys can be created only in a connected custom key store."
+            )
+        }
+        let identity = KeyIdentity(scope: call.scope, id: KeyID.random())
+        if let policy = request.Policy {
+            try call.checkNewKeyPolicy(policy, for: identity.arn, bypass: request.BypassPolicyLockoutSafetyCheck ?? false)
+        }
+        let tags = try TagRules.validate(request.Tags ?? [], existing: [])
+        do {
+            try connection.createKey(label: identity.arn.description)
+        } catch {
+            call.kms.logger.error("creating a key in custom key store \(storeID) failed: \(error)")
+            throw KMSError(.keyUnavailable, "The CloudHSM cluster of custom key store \(storeID) could not create the key.")
+        }
+        // The material lives in the HSM: the record keeps one version with its id and no sealed bytes.
+        let material = SealedMaterial(
+            version: 1, materialID: Hex.encode(SecureRandom.bytes(32)), sealed: Data(), createdAt: call.now)
+        var record = KeyRecord(
+            identity: identity, description: request.Description ?? "", spec: spec, usage: .encryptDecrypt, origin: origin,
+            manager: .customer, state: .enabled, creationDate: call.now, materials: [material], currentVersion: 1,
+            tags: tags, policy: request.Policy ?? TrentCore.KeyPolicy.customerDefault(account: call.scope.account),
+            customKeyStoreID: storeID, cloudHsmClusterID: store.clusterID)
         try await call.store.commit(.key(.put(record, expectedRevision: nil)))
         record.revision = 1
         return Response(KeyMetadata: KeyMetadata(record))

@@ -36,6 +36,8 @@ struct KeyMetadata: Codable, Sendable {
     var MultiRegionConfiguration: MultiRegionConfigurationShape?
     var PendingDeletionWindowInDays: Int?
     var CurrentKeyMaterialId: String?
+    var CustomKeyStoreId: String?
+    var CloudHsmClusterId: String?
 
     init(_ r: KeyRecord) {
         let caps = r.spec.capabilities
@@ -49,6 +51,8 @@ struct KeyMetadata: Codable, Sendable {
         KeyState = r.state.rawValue
         DeletionDate = r.state == .pendingDeletion ? r.deletionDate : nil
         Origin = r.origin.rawValue
+        CustomKeyStoreId = r.customKeyStoreID
+        CloudHsmClusterId = r.cloudHsmClusterID
         if r.origin == .external {
             // The earliest expiry of the material permanently associated with the key (not material that waits
             // for rotation), as AWS's KeyMetadata documents ValidTo.

@@ -81,7 +81,8 @@ public struct SeedExporter: Sendable {
         let formatter = ISO8601DateFormatter()
         for scope in scopes {
             let records = try await kms.store.keys(in: scope).filter {
-                $0.manager == .customer && $0.state != .pendingDeletion && !$0.isDeleted(at: now)
+                // Keys in a custom key store live in its HSM: a seed file cannot carry them.
+                $0.manager == .customer && $0.state != .pendingDeletion && !$0.isDeleted(at: now) && $0.customKeyStoreID == nil
             }
             for r in records {
                 var material: Key.Material?
