@@ -80,6 +80,17 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             swiftSettings: strict),
+        // The XKS proxy API: Trent serving it over keys in a PKCS#11 token.
+        .target(
+            name: "TrentXKS",
+            dependencies: [
+                "TrentHTTP", "TrentHSM", "TrentCore", "TrentCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
         .target(
             name: "TrentSQLite",
             dependencies: ["TrentCore", .product(name: "GRDB", package: "GRDB.swift")],
@@ -98,7 +109,7 @@ let package = Package(
             name: "trent",
             dependencies: [
                 "TrentHTTP", "TrentConsole", "TrentSQLite", "TrentPostgres", "TrentOperations", "TrentCore", "TrentCrypto",
-                "TrentHSM", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TrentHSM", "TrentXKS", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -118,7 +129,7 @@ let package = Package(
             name: "TrentCryptoTests",
             dependencies: ["TrentCrypto", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Wycheproof"), .copy("Vectors")]),
-        .testTarget(name: "TrentHSMTests", dependencies: ["TrentHSM", "TrentCrypto"]),
+        .testTarget(name: "TrentHSMTests", dependencies: ["TrentHSM", "TrentCrypto", "TrentXKS"]),
         .testTarget(name: "TrentOperationsTests", dependencies: ["TrentOperations", "TrentCore", "TrentCrypto"]),
         .testTarget(
             name: "TrentHTTPTests",

@@ -132,6 +132,14 @@ static inline CK_RV trent_p11_random(CK_FUNCTION_LIST_PTR list, CK_SESSION_HANDL
     return list->C_GenerateRandom(session, out, length);
 }
 
+/// Whether a key may encrypt and decrypt (CKA_ENCRYPT, CKA_DECRYPT).
+static inline CK_RV trent_p11_key_usage(
+    CK_FUNCTION_LIST_PTR list, CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key, CK_BBOOL *encrypt, CK_BBOOL *decrypt)
+{
+    CK_ATTRIBUTE template[] = {{CKA_ENCRYPT, encrypt, sizeof *encrypt}, {CKA_DECRYPT, decrypt, sizeof *decrypt}};
+    return list->C_GetAttributeValue(session, key, template, 2);
+}
+
 static inline CK_RV trent_p11_destroy(CK_FUNCTION_LIST_PTR list, CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key) {
     return list->C_DestroyObject(session, key);
 }

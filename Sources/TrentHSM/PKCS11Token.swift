@@ -104,6 +104,21 @@ public final class PKCS11Token: Sendable {
         }
     }
 
+    public struct KeyUsage: Sendable {
+        public let encrypt: Bool
+        public let decrypt: Bool
+    }
+
+    /// What a key may do (its CKA_ENCRYPT and CKA_DECRYPT).
+    public func usage(of key: Handle) throws(Failure) -> KeyUsage {
+        try withSession("reading a key's usage") { session in
+            var encrypt: CK_BBOOL = 0
+            var decrypt: CK_BBOOL = 0
+            let rv = trent_p11_key_usage(functions, session, CK_OBJECT_HANDLE(key), &encrypt, &decrypt)
+            return (rv, KeyUsage(encrypt: encrypt != 0, decrypt: decrypt != 0))
+        }
+    }
+
     public func destroy(_ key: Handle) throws(Failure) {
         try withSession("destroying a key") { session in (trent_p11_destroy(functions, session, CK_OBJECT_HANDLE(key)), ()) }
     }

@@ -97,7 +97,8 @@ public enum TrentRouter {
     }
 
     /// The parts of a request SigV4 signs. The Host header travels as the request's authority.
-    static func signed(_ request: Request, body: Data) -> SignedRequest {
+    /// A request as SigV4 verification reads it: lowercase header names, the authority as `host`.
+    public static func signed(_ request: Request, body: Data) -> SignedRequest {
         var headers: [String: String] = [:]
         for field in request.headers {
             let name = field.name.canonicalName.lowercased()

@@ -49,6 +49,8 @@ struct Serve: AsyncParsableCommand {
     var rootKeyPkcs11: String?
     @Option(help: "The PKCS#11 tokens AWS_CLOUDHSM key stores may use as clusters: a YAML file (see docs/hsm.md).")
     var cloudhsmClusters: String?
+    @Option(help: "Also serve the XKS proxy API (external key store proxy) over keys in a PKCS#11 token: a YAML file.")
+    var xksProxy: String?
     @Option(help: "Request quotas: aws (AWS's published rates) or a YAML/JSON file of rates per second. Off by default.")
     var quotas: String?
     @Flag(help: "Development mode: say why a request was refused, in an x-trent-reason header and a debug log line.")
@@ -179,12 +181,16 @@ struct Serve: AsyncParsableCommand {
                 configuration: ConsoleConfiguration(
                     signIn: consoleSignIn, secureTransport: tls != nil, auditLogPath: auditLog)) : nil
         let consoleOn = console
+        let xks = try xksProxy.map { try XKSProxyConfiguration.open($0, logger: logger) }
         let hooks = try initDir.map { try InitHooks(directory: $0, strict: initStrict, logger: logger) }
         let app = try TrentServer.application(
             dispatcher: dispatcher, authentication: authentication, audit: audit,
             metrics: metrics, tls: tls, connections: try connectionPolicy(), host: host, port: port,
             explain: explain && authentication.isDevelopment, logger: logger,
-            extraRoutes: { router in webConsole?.addRoutes(to: router) }
+            extraRoutes: { router in
+                webConsole?.addRoutes(to: router)
+                xks?.addRoutes(to: router)
+            }
         ) { port in
             FileHandle.standardOutput.write(
                 Data(

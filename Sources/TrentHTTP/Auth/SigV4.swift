@@ -28,7 +28,10 @@ public struct SignedRequest: Sendable {
 public struct SigV4Verifier: Sendable {
     public let store: CredentialStore
     /// AWS refuses a header-signed request whose X-Amz-Date is more than 15 minutes from its clock.
-    public static let allowedSkew: TimeInterval = 15 * 60
+    public static let kmsSkew: TimeInterval = 15 * 60
+    /// The service credential scopes must name: `kms`, or `kms-xks-proxy` for the XKS proxy API.
+    public let service: String
+    let allowedSkew: TimeInterval
     let now: @Sendable () -> Date
     /// Derived signing keys by access key, date and Region: four HMACs saved on every request of the day.
     private let signingKeys = SigningKeyCache()
@@ -46,8 +49,13 @@ public struct SigV4Verifier: Sendable {
         }
     }
 
-    public init(store: CredentialStore, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        store: CredentialStore, service: String = "kms", allowedSkew: TimeInterval = kmsSkew,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
+        self.service = service
+        self.allowedSkew = allowedSkew
         self.now = now
     }
 
@@ -137,10 +145,10 @@ public struct SigV4Verifier: Sendable {
                 "Signature expired: \(amzDate) is now earlier than \(Self.format(current.addingTimeInterval(-TimeInterval(expires)))) (\(Self.format(current)) - \(expires) sec.)"
             )
         }
-        if date > current.addingTimeInterval(Self.allowedSkew) {
+        if date > current.addingTimeInterval(allowedSkew) {
             throw KMSError(
                 .invalidSignature,
-                "Signature not yet current: \(amzDate) is still later than \(Self.format(current.addingTimeInterval(Self.allowedSkew))) (\(Self.format(current)) + 15 min.)"
+                "Signature not yet current: \(amzDate) is still later than \(Self.format(current.addingTimeInterval(allowedSkew))) (\(Self.format(current)) + \(Int(allowedSkew / 60)) min.)"
             )
         }
         let scope = try resolve(credential, amzDate: amzDate, token: items["X-Amz-Security-Token"]?.removingPercentEncoding)
@@ -189,8 +197,10 @@ public struct SigV4Verifier: Sendable {
     /// another body: host, x-amz-target, and the content type and x-amz-* authentication headers the request carries.
     private func requireCoverage(_ signedHeaders: String, _ request: SignedRequest, form: String) throws(KMSError) {
         let names = Set(signedHeaders.split(separator: ";").map { $0.lowercased() })
-        var required = ["host", "x-amz-target"]
-        for name in ["content-type", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"]
+        // KMS requires the target and the content type signed; the XKS proxy API signs host and x-amz-date only.
+        let kms = service == "kms"
+        var required = kms ? ["host", "x-amz-target"] : ["host"]
+        for name in (kms ? ["content-type"] : []) + ["x-amz-date", "x-amz-security-token", "x-amz-content-sha256"]
         where request.headers[name] != nil {
             required.append(name)
         }
@@ -231,24 +241,24 @@ public struct SigV4Verifier: Sendable {
         guard let region = Region(parts[2]) else {
             throw KMSError(.invalidSignature, "Credential should be scoped to a valid region.")
         }
-        guard parts[3] == "kms" else {
-            throw KMSError(.invalidSignature, "Credential should be scoped to correct service: 'kms'.")
+        guard parts[3] == service else {
+            throw KMSError(.invalidSignature, "Credential should be scoped to correct service: '\(service)'.")
         }
         return Scope(credential: known, region: region, string: parts[1...].joined(separator: "/"), date: parts[1])
     }
 
     private func checkSkew(_ date: Date, amzDate: String) throws(KMSError) {
         let current = now()
-        if date < current.addingTimeInterval(-Self.allowedSkew) {
+        if date < current.addingTimeInterval(-allowedSkew) {
             throw KMSError(
                 .invalidSignature,
-                "Signature expired: \(amzDate) is now earlier than \(Self.format(current.addingTimeInterval(-Self.allowedSkew))) (\(Self.format(current)) - 15 min.)"
+                "Signature expired: \(amzDate) is now earlier than \(Self.format(current.addingTimeInterval(-allowedSkew))) (\(Self.format(current)) - \(Int(allowedSkew / 60)) min.)"
             )
         }
-        if date > current.addingTimeInterval(Self.allowedSkew) {
+        if date > current.addingTimeInterval(allowedSkew) {
             throw KMSError(
                 .invalidSignature,
-                "Signature not yet current: \(amzDate) is still later than \(Self.format(current.addingTimeInterval(Self.allowedSkew))) (\(Self.format(current)) + 15 min.)"
+                "Signature not yet current: \(amzDate) is still later than \(Self.format(current.addingTimeInterval(allowedSkew))) (\(Self.format(current)) + \(Int(allowedSkew / 60)) min.)"
             )
         }
     }
@@ -278,7 +288,8 @@ public struct SigV4Verifier: Sendable {
         let key = signingKeys.key(
             "\(credential.accessKeyID)/\(credential.secretAccessKey.hashValue)/\(scope.date)/\(scope.region.rawValue)"
         ) {
-            Self.signingKey(secret: credential.secretAccessKey, date: scope.date, region: scope.region.rawValue)
+            Self.signingKey(
+                secret: credential.secretAccessKey, date: scope.date, region: scope.region.rawValue, service: service)
         }
         let expected = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key))
         guard ConstantTime.equal(expected, presented.lowercased()) else {
