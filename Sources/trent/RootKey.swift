@@ -36,12 +36,14 @@ struct StoreOptions: ParsableArguments {
     @OptionGroup var location: StoreLocation
     @Option(help: "File holding the current root key (else TRENT_ROOT_KEY, else the data directory's development key).")
     var rootKeyFile: String?
+    @Option(help: "The current root key is in a PKCS#11 token: its YAML file (as for trent serve).")
+    var rootKeyPkcs11: String?
 
     func open(label: String) async throws -> (kms: KMS, store: any KeyStore, rootKey: Data, opened: OpenedStore) {
         let logger = Logger(label: label)
         let opened = try await location.open(timeout: 30, requireExisting: true, logger: logger)
         let verified = try await RootKey.openVerified(
-            store: opened.store, file: rootKeyFile, dataDirectory: opened.directory, logger: logger)
+            store: opened.store, file: rootKeyFile, dataDirectory: opened.directory, logger: logger, pkcs11: rootKeyPkcs11)
         return (verified.kms, opened.store, verified.key, opened)
     }
 }

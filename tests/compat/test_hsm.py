@@ -92,3 +92,42 @@ def test_a_wrong_pin_or_a_missing_token_or_key_stops_start_up(token):
                              "--root-key-pkcs11", str(config)],
                             capture_output=True, text=True, env={**os.environ, **env}, timeout=60)
     assert result.returncode != 0 and "holds no key labelled trent-root-key" in result.stderr
+
+
+def test_rekey_moves_a_store_into_the_token_and_out_again_and_export_reads_it(token):
+    work, env, config = token
+    data = str(work / "moved")
+    plain = Trent("--data-dir", data)
+    try:
+        kms = plain.client()
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        blob = kms.encrypt(KeyId=key, Plaintext=b"moved into the HSM")["CiphertextBlob"]
+    finally:
+        plain.stop()
+    run_env = {**os.environ, **env}
+    into = subprocess.run([BINARY, "rekey", *store_arguments(["--data-dir", data]), "--new-root-key-pkcs11", str(config)],
+                          capture_output=True, text=True, env=run_env, timeout=120)
+    assert into.returncode == 0 and "PKCS#11 token trent-root" in into.stdout, into.stderr
+    # The old development key no longer opens the store; the token's key does.
+    refused = subprocess.run([BINARY, "serve", "--port", "0", *store_arguments(["--data-dir", data])],
+                             capture_output=True, text=True, env=run_env, timeout=60)
+    assert refused.returncode != 0
+    held = Trent("--data-dir", data, "--root-key-pkcs11", str(config), env=env)
+    try:
+        assert held.client().decrypt(CiphertextBlob=blob)["Plaintext"] == b"moved into the HSM"
+    finally:
+        held.stop()
+    exported = subprocess.run([BINARY, "export", *store_arguments(["--data-dir", data]), "--root-key-pkcs11", str(config),
+                               "--include-key-material"], capture_output=True, text=True, env=run_env, timeout=60)
+    assert exported.returncode == 0 and key in exported.stdout, exported.stderr
+    # And out again, to a key file.
+    (work / "new.key").write_text("11" * 32)
+    out = subprocess.run([BINARY, "rekey", *store_arguments(["--data-dir", data]), "--root-key-pkcs11", str(config),
+                          "--new-root-key-file", str(work / "new.key")], capture_output=True, text=True, env=run_env,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    again = Trent("--data-dir", data, "--root-key-file", str(work / "new.key"), env=env)
+    try:
+        assert again.client().decrypt(CiphertextBlob=blob)["Plaintext"] == b"moved into the HSM"
+    finally:
+        again.stop()
