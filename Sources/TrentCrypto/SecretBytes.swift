@@ -54,3 +54,8 @@ public enum SecureRandom {
         return data
     }
 }
+
+/// SHA-256 of public data (integrity values, not secrets).
+public enum SHA256Digest {
+    public static func of(_ data: Data) -> Data { Data(SHA256.hash(data: data)) }
+}

@@ -30,6 +30,7 @@ struct StoredKey: Codable {
     var replicaRegions: [String]
     var customKeyStoreID: String?
     var cloudHsmClusterID: String?
+    var xksKeyID: String?
 
     struct Material: Codable {
         var version: UInt32
@@ -89,6 +90,7 @@ struct StoredKey: Codable {
         replicaRegions = r.replicaRegions.map(\.rawValue)
         customKeyStoreID = r.customKeyStoreID
         cloudHsmClusterID = r.cloudHsmClusterID
+        xksKeyID = r.xksKeyID
     }
 
     /// nil for a document this version cannot read (a newer format, or a value it does not know).
@@ -120,6 +122,6 @@ struct StoredKey: Codable {
             rotationPeriodDays: rotationPeriodDays, nextRotationDate: nextRotationDate.map(Date.init(timeIntervalSince1970:)),
             materialValidTo: materialValidTo.map(Date.init(timeIntervalSince1970:)), importFingerprint: importFingerprint,
             primaryRegion: primaryRegion.flatMap(Region.init), replicaRegions: replicaRegions.compactMap(Region.init),
-            customKeyStoreID: customKeyStoreID, cloudHsmClusterID: cloudHsmClusterID)
+            customKeyStoreID: customKeyStoreID, cloudHsmClusterID: cloudHsmClusterID, xksKeyID: xksKeyID)
     }
 }

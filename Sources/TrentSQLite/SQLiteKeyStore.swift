@@ -160,6 +160,18 @@ public final class SQLiteKeyStore: KeyStore {
             // Store-wide values; today the root-key canary.
             try db.execute(sql: "CREATE TABLE settings (name TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL) WITHOUT ROWID")
         }
+        migrator.registerMigration("2026-12-v8-imported-materials") { db in
+            // Several imported materials per key, each with its own expiry and description.
+            try db.execute(
+                sql: """
+                    ALTER TABLE key_materials ADD COLUMN valid_to REAL;
+                    ALTER TABLE key_materials ADD COLUMN description TEXT;
+                    UPDATE key_materials SET valid_to = (
+                        SELECT k.material_valid_to FROM keys k
+                        WHERE k.account = key_materials.account AND k.region = key_materials.region
+                            AND k.key_id = key_materials.key_id);
+                    """)
+        }
         migrator.registerMigration("2026-12-v9-custom-key-stores") { db in
             // Custom key stores (one JSON document each; the name unique per account and Region), and the store of
             // each key that lives in one.
@@ -174,17 +186,8 @@ public final class SQLiteKeyStore: KeyStore {
                     ALTER TABLE keys ADD COLUMN cloudhsm_cluster_id TEXT;
                     """)
         }
-        migrator.registerMigration("2026-12-v8-imported-materials") { db in
-            // Several imported materials per key, each with its own expiry and description.
-            try db.execute(
-                sql: """
-                    ALTER TABLE key_materials ADD COLUMN valid_to REAL;
-                    ALTER TABLE key_materials ADD COLUMN description TEXT;
-                    UPDATE key_materials SET valid_to = (
-                        SELECT k.material_valid_to FROM keys k
-                        WHERE k.account = key_materials.account AND k.region = key_materials.region
-                            AND k.key_id = key_materials.key_id);
-                    """)
+        migrator.registerMigration("2026-12-v10-external-keys") { db in
+            try db.execute(sql: "ALTER TABLE keys ADD COLUMN xks_key_id TEXT")
         }
         return migrator
     }
@@ -574,7 +577,7 @@ public final class SQLiteKeyStore: KeyStore {
             r.creationDate.timeIntervalSince1970, r.deletionDate?.timeIntervalSince1970, r.pendingWindowInDays,
             Int(r.currentVersion), r.multiRegion, r.policy, r.rotationPeriodDays, r.nextRotationDate?.timeIntervalSince1970,
             r.materialValidTo?.timeIntervalSince1970, r.importFingerprint, r.primaryRegion?.rawValue,
-            r.replicaRegions.map(\.rawValue).joined(separator: ","), r.customKeyStoreID, r.cloudHsmClusterID,
+            r.replicaRegions.map(\.rawValue).joined(separator: ","), r.customKeyStoreID, r.cloudHsmClusterID, r.xksKeyID,
         ]
         if isNew {
             try db.cachedStatement(
@@ -582,8 +585,8 @@ public final class SQLiteKeyStore: KeyStore {
                     INSERT INTO keys (account, region, key_id, revision, description, key_spec, key_usage, origin,
                         key_manager, key_state, creation_date, deletion_date, pending_window_days, current_version,
                         multi_region, policy, rotation_period_days, next_rotation_date, material_valid_to, import_fingerprint,
-                        primary_region, replica_regions, custom_key_store_id, cloudhsm_cluster_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        primary_region, replica_regions, custom_key_store_id, cloudhsm_cluster_id, xks_key_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: StatementArguments(values))
         } else {
@@ -595,7 +598,7 @@ public final class SQLiteKeyStore: KeyStore {
                         key_manager = ?, key_state = ?, creation_date = ?, deletion_date = ?, pending_window_days = ?,
                         current_version = ?, multi_region = ?, policy = ?, rotation_period_days = ?, next_rotation_date = ?,
                         material_valid_to = ?, import_fingerprint = ?, primary_region = ?, replica_regions = ?,
-                        custom_key_store_id = ?, cloudhsm_cluster_id = ?
+                        custom_key_store_id = ?, cloudhsm_cluster_id = ?, xks_key_id = ?
                     WHERE account = ? AND region = ? AND key_id = ?
                     """
             ).execute(arguments: StatementArguments(changed))
@@ -714,7 +717,8 @@ public final class SQLiteKeyStore: KeyStore {
             materialValidTo: validTo.map(Date.init(timeIntervalSince1970:)), importFingerprint: row["import_fingerprint"],
             primaryRegion: (row["primary_region"] as String?).flatMap(Region.init),
             replicaRegions: (row["replica_regions"] as String).split(separator: ",").compactMap { Region(String($0)) },
-            customKeyStoreID: row["custom_key_store_id"], cloudHsmClusterID: row["cloudhsm_cluster_id"]
+            customKeyStoreID: row["custom_key_store_id"], cloudHsmClusterID: row["cloudhsm_cluster_id"],
+            xksKeyID: row["xks_key_id"]
         )
     }
 

@@ -170,13 +170,13 @@ enum RootKey {
     static func openVerified(
         store: any KeyStore, file: String?, dataDirectory: URL?, logger: Logger,
         attestationRoot: Data = NitroAttestation.awsRoot, quotas: RequestQuotas? = nil, pkcs11: String? = nil,
-        clusters: (any HSMClusters)? = nil
+        clusters: (any HSMClusters)? = nil, xks: (any XKSTransport)? = nil
     ) async throws -> (kms: KMS, key: Data, source: String) {
         if let pkcs11 {
             let device = try HSMRootKeyConfiguration.open(pkcs11, storeHoldsSealedData: try await store.holdsSealedData())
             let kms = KMS(
                 store: store, sealer: RootKeySealer(device: device), logger: logger, attestationRoot: attestationRoot,
-                quotas: quotas, clusters: clusters)
+                quotas: quotas, clusters: clusters, xks: xks)
             do {
                 try await kms.verifyRootKey(source: device.location)
             } catch let mismatch as KMS.RootKeyMismatch {
@@ -190,7 +190,7 @@ enum RootKey {
                 storeHoldsSealedData: try await store.holdsSealedData())
             let kms = KMS(
                 store: store, sealer: try RootKeySealer(rootKey: root.key), logger: logger, attestationRoot: attestationRoot,
-                quotas: quotas, clusters: clusters)
+                quotas: quotas, clusters: clusters, xks: xks)
             try await kms.verifyRootKey(source: root.source)
             return (kms, root.key, root.source)
         } catch let failure as Failure {

@@ -49,6 +49,8 @@ struct Serve: AsyncParsableCommand {
     var rootKeyPkcs11: String?
     @Option(help: "The PKCS#11 tokens AWS_CLOUDHSM key stores may use as clusters: a YAML file (see docs/hsm.md).")
     var cloudhsmClusters: String?
+    @Option(help: "How Trent calls XKS proxies for external key stores: a YAML file (trusted CAs, timeout, ports).")
+    var xksClient: String?
     @Option(help: "Also serve the XKS proxy API (external key store proxy) over keys in a PKCS#11 token: a YAML file.")
     var xksProxy: String?
     @Option(help: "Request quotas: aws (AWS's published rates) or a YAML/JSON file of rates per second. Off by default.")
@@ -105,7 +107,8 @@ struct Serve: AsyncParsableCommand {
         let (kms, _, rootSource) = try await RootKey.openVerified(
             store: store, file: rootKeyFile, dataDirectory: opened?.directory, logger: logger, attestationRoot: anchor,
             quotas: quotaTable.map { RequestQuotas($0) }, pkcs11: rootKeyPkcs11,
-            clusters: try cloudhsmClusters.map { try Self.clusters($0) })
+            clusters: try cloudhsmClusters.map { try Self.clusters($0) },
+            xks: try xksClient.map { try XKSProxyConfiguration.client($0) })
         let authentication: Authentication
         let consoleSignIn: ConsoleConfiguration.SignIn
         switch auth {

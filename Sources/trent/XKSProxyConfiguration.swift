@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TrentCore
 import TrentHSM
 import TrentXKS
 import Yams
@@ -86,5 +87,45 @@ struct XKSProxyConfiguration: Decodable {
             throw ValidationError("--xks-proxy: \(failure)")
         }
         return XKSProxy(prefixes: prefixes, token: token, logger: logger)
+    }
+}
+
+/// `--xks-client FILE`: how Trent calls the XKS proxies of external key stores.
+///
+/// ```yaml
+/// trusted-ca: /etc/trent/xks-ca.pem        # else the system's trusted CAs
+/// timeout-ms: 250                          # AWS KMS's limit (the default)
+/// ports: {xks.example.com: 8443}           # endpoints not on 443 (AWS's XksProxyUriEndpoint takes no port)
+/// vpc-endpoint-services: {com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0: xks.internal:443}
+/// ```
+struct XKSClientFile: Decodable {
+    var trustedCA: String?
+    var timeoutMs: Int?
+    var ports: [String: Int]?
+    var vpcEndpointServices: [String: String]?
+    enum CodingKeys: String, CodingKey {
+        case trustedCA = "trusted-ca"
+        case timeoutMs = "timeout-ms"
+        case ports
+        case vpcEndpointServices = "vpc-endpoint-services"
+    }
+}
+
+extension XKSProxyConfiguration {
+    static func client(_ path: String) throws -> XKSClient {
+        let file: XKSClientFile
+        do {
+            file = try YAMLDecoder().decode(XKSClientFile.self, from: try String(contentsOfFile: path, encoding: .utf8))
+        } catch {
+            throw ValidationError("--xks-client \(path): not an XKS client configuration: \(error)")
+        }
+        do {
+            return try XKSClient(
+                XKSClientConfiguration(
+                    trustedCAFile: file.trustedCA, timeout: .milliseconds(file.timeoutMs ?? 250), ports: file.ports ?? [:],
+                    vpcEndpointServices: file.vpcEndpointServices ?? [:]))
+        } catch {
+            throw ValidationError("--xks-client \(path): \(error)")
+        }
     }
 }

@@ -25,6 +25,8 @@ public struct CustomKeyStoreRecord: Sendable, Hashable {
     public var connectionState: ConnectionState
     public var connectionErrorCode: String?
     public let creationDate: Date
+    /// EXTERNAL_KEY_STORE: where the proxy is and the credential Trent signs with (its secret sealed).
+    public var xks: XKSSettings?
 
     public init(
         scope: Scope, id: String, revision: Int = 0, name: String, type: String, clusterID: String?,
@@ -44,6 +46,29 @@ public struct CustomKeyStoreRecord: Sendable, Hashable {
         self.creationDate = creationDate
     }
 
+    public struct XKSSettings: Sendable, Hashable, Codable {
+        public var uriEndpoint: String
+        public var uriPath: String
+        public var connectivity: String
+        public var vpcEndpointServiceName: String?
+        public var vpcEndpointServiceOwner: String?
+        public var accessKeyID: String
+        public var sealedSecret: Data
+
+        public init(
+            uriEndpoint: String, uriPath: String, connectivity: String, vpcEndpointServiceName: String?,
+            vpcEndpointServiceOwner: String?, accessKeyID: String, sealedSecret: Data
+        ) {
+            self.uriEndpoint = uriEndpoint
+            self.uriPath = uriPath
+            self.connectivity = connectivity
+            self.vpcEndpointServiceName = vpcEndpointServiceName
+            self.vpcEndpointServiceOwner = vpcEndpointServiceOwner
+            self.accessKeyID = accessKeyID
+            self.sealedSecret = sealedSecret
+        }
+    }
+
     /// The stores' serialised form (both SQL stores keep it as one JSON document beside the scope, id and name).
     public struct Document: Codable, Sendable {
         public var name: String
@@ -54,13 +79,14 @@ public struct CustomKeyStoreRecord: Sendable, Hashable {
         public var connectionState: String
         public var connectionErrorCode: String?
         public var creationDate: Double
+        public var xks: XKSSettings?
     }
 
     public var document: Document {
         Document(
             name: name, type: type, clusterID: clusterID, trustAnchorCertificate: trustAnchorCertificate,
             sealedPassword: sealedPassword, connectionState: connectionState.rawValue,
-            connectionErrorCode: connectionErrorCode, creationDate: creationDate.timeIntervalSince1970)
+            connectionErrorCode: connectionErrorCode, creationDate: creationDate.timeIntervalSince1970, xks: xks)
     }
 
     public init?(scope: Scope, id: String, revision: Int, document d: Document) {
@@ -69,6 +95,7 @@ public struct CustomKeyStoreRecord: Sendable, Hashable {
             scope: scope, id: id, revision: revision, name: d.name, type: d.type, clusterID: d.clusterID,
             trustAnchorCertificate: d.trustAnchorCertificate, sealedPassword: d.sealedPassword, connectionState: state,
             connectionErrorCode: d.connectionErrorCode, creationDate: Date(timeIntervalSince1970: d.creationDate))
+        xks = d.xks
     }
 }
 
@@ -121,4 +148,44 @@ public protocol HSMConnection: Sendable {
     func decrypt(label: String, sealed: Data, aad: Data) throws -> Data
     func destroyKey(label: String) throws
     func random(count: Int) throws -> Data
+}
+
+/// Where an external key store's proxy is and how Trent signs to it (the secret unsealed), for one call.
+public struct XKSEndpoint: Sendable {
+    public let uriEndpoint: String
+    public let uriPath: String
+    /// VPC_ENDPOINT_SERVICE connectivity: the service name the transport maps to an address.
+    public let vpcEndpointServiceName: String?
+    public let accessKeyID: String
+    public let secret: String
+    public let region: String
+
+    public init(
+        uriEndpoint: String, uriPath: String, vpcEndpointServiceName: String?, accessKeyID: String, secret: String,
+        region: String
+    ) {
+        self.uriEndpoint = uriEndpoint
+        self.uriPath = uriPath
+        self.vpcEndpointServiceName = vpcEndpointServiceName
+        self.accessKeyID = accessKeyID
+        self.secret = secret
+        self.region = region
+    }
+}
+
+/// What became of one call to an XKS proxy.
+public enum XKSOutcome: Sendable {
+    /// HTTP 200 and its body.
+    case ok(Data)
+    /// Another status; the spec's errorName when the body carried one.
+    case refused(status: Int, errorName: String?)
+    case unreachable
+    case tlsFailure
+    case timedOut
+    case vpcEndpointServiceNotFound
+}
+
+/// The HTTPS client that calls XKS proxies as AWS KMS does (SigV4 for kms-xks-proxy). Implemented by TrentXKS.
+public protocol XKSTransport: Sendable {
+    func call(_ endpoint: XKSEndpoint, api: String, body: Data) async -> XKSOutcome
 }

@@ -90,6 +90,8 @@ public struct KeyRecord: Sendable, Hashable {
     /// token key labelled with the key's ARN; the record holds none.
     public var customKeyStoreID: String?
     public var cloudHsmClusterID: String?
+    /// EXTERNAL_KEY_STORE keys: the external key's id at the proxy.
+    public var xksKeyID: String?
 
     /// A multi-Region key that is its set's primary (the one that can be replicated and rotated).
     public var isMultiRegionPrimary: Bool {
@@ -108,8 +110,9 @@ public struct KeyRecord: Sendable, Hashable {
         multiRegion: Bool = false, policy: String, grants: [Grant] = [], rotationPeriodDays: Int? = nil,
         nextRotationDate: Date? = nil, materialValidTo: Date? = nil, importFingerprint: Data? = nil,
         primaryRegion: Region? = nil, replicaRegions: [Region] = [], customKeyStoreID: String? = nil,
-        cloudHsmClusterID: String? = nil
+        cloudHsmClusterID: String? = nil, xksKeyID: String? = nil
     ) {
+        self.xksKeyID = xksKeyID
         self.customKeyStoreID = customKeyStoreID
         self.cloudHsmClusterID = cloudHsmClusterID
         self.identity = identity

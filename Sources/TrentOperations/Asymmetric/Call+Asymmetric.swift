@@ -34,10 +34,11 @@ extension Call {
     /// Encryption under any ENCRYPT_DECRYPT key: Trent's blob for symmetric keys, the raw RSAES-OAEP or SM2
     /// ciphertext for asymmetric ones (which take no encryption context, as in AWS).
     func encrypt(
-        _ plaintext: Data, with record: KeyRecord, algorithm: EncryptionAlgorithm, context: [String: String]?
-    ) throws -> (blob: Data, material: SealedMaterial) {
+        _ plaintext: Data, with record: KeyRecord, algorithm: EncryptionAlgorithm, context: [String: String]?,
+        operation: String = "Encrypt"
+    ) async throws -> (blob: Data, material: SealedMaterial) {
         if algorithm == .symmetricDefault {
-            return try sealSymmetric(plaintext, with: record, context: context)
+            return try await sealSymmetric(plaintext, with: record, context: context, operation: operation)
         }
         if let context, !context.isEmpty {
             throw KMSError.validation("EncryptionContext is not supported with asymmetric KMS keys.")

@@ -54,7 +54,8 @@ enum DataKeyPair {
         } catch {
             throw KMSError(.unsupportedOperation, "Trent cannot generate \(raw) key pairs in this build: \(error)")
         }
-        let (blob, material) = try call.sealSymmetric(pair.encoded.bytes, with: record, context: context)
+        let (blob, material) = try await call.sealSymmetric(
+            pair.encoded.bytes, with: record, context: context, operation: action.rawValue)
         return GenerateDataKeyPair.Response(
             PrivateKeyCiphertextBlob: blob, PrivateKeyPlaintext: withPlaintext && recipient == nil ? pair.encoded.bytes : nil,
             PublicKey: try pair.publicKeyDER(), KeyId: record.arn.description, KeyPairSpec: raw,

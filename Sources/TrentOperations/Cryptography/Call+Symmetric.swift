@@ -12,16 +12,29 @@ extension Call {
         }
     }
 
-    /// Encryption with a symmetric key: the ciphertext blob and the material version used.
     static func unavailable(_ record: KeyRecord) -> KMSError {
         KMSError(
             .keyUnavailable,
             "\(record.arn) is unavailable: its custom key store \(record.customKeyStoreID ?? "") is not connected on this node.")
     }
 
-    func sealSymmetric(_ plaintext: Data, with record: KeyRecord, context: [String: String]?) throws -> (Data, SealedMaterial) {
+    /// Encryption with a symmetric key: the ciphertext blob and the material version used. An external key store's
+    /// key adds the outer layer from its proxy (`operation` names the KMS operation in the proxy's request metadata).
+    func sealSymmetric(
+        _ plaintext: Data, with record: KeyRecord, context: [String: String]?, operation: String = "Encrypt"
+    ) async throws -> (Data, SealedMaterial) {
         guard record.spec == .symmetricDefault, let material = record.currentMaterial else {
             throw KMSError(.invalidKeyUsage, "\(record.arn) is not a symmetric encryption key.")
+        }
+        if record.origin == .externalKeyStore {
+            guard let endpoint = kms.heldXKSEndpoint(for: record), let transport = kms.xks else { throw Self.unavailable(record) }
+            let clear = try kms.material(material, of: record.identity)
+            let inner = try CiphertextBlob.seal(plaintext, key: record, material: material, clear: clear, context: context)
+            let header = CiphertextBlob.header(for: record.identity, version: material.version)
+            let outer = try await ExternalKeyStores.encrypt(
+                inner.dropFirst(header.count), aad: header + EncryptionContext.canonical(context), key: record,
+                endpoint: endpoint, transport: transport, call: self, operation: operation)
+            return (header + outer, material)
         }
         if record.customKeyStoreID != nil {
             guard let connection = kms.heldConnection(for: record) else { throw Self.unavailable(record) }
@@ -72,6 +85,20 @@ extension Call {
         }
         try requireUsage(record, .encryptDecrypt, for: action)
         guard let material = record.material(version: parsed.materialVersion) else { throw KMSError.invalidCiphertext() }
+        if record.origin == .externalKeyStore {
+            guard let endpoint = kms.heldXKSEndpoint(for: record), let transport = kms.xks else { throw Self.unavailable(record) }
+            let aad = parsed.header + EncryptionContext.canonical(context)
+            let inner = try await ExternalKeyStores.decrypt(
+                parsed.envelope, aad: aad, key: record, endpoint: endpoint, transport: transport, call: self,
+                operation: action.rawValue)
+            let clear = try kms.material(material, of: record.identity)
+            guard let plaintext = SymmetricEnvelope.open(inner, material: clear, aad: aad) else {
+                throw KMSError.invalidState(
+                    "The ciphertext that the external key store proxy submitted for decryption, or the encryption context, is corrupted, missing, or otherwise invalid."
+                )
+            }
+            return (record, plaintext, material)
+        }
         if record.customKeyStoreID != nil {
             guard let connection = kms.heldConnection(for: record) else { throw Self.unavailable(record) }
             return (record, try parsed.openInHSM(record, connection: connection, context: context), material)

@@ -24,7 +24,7 @@ enum Encrypt: KMSOperation {
         try call.requireUsage(record, .encryptDecrypt, for: action)
         let algorithm = try call.encryptionAlgorithm(request.EncryptionAlgorithm, for: record)
         try call.finishDryRun(request.DryRun)
-        let (blob, _) = try call.encrypt(
+        let (blob, _) = try await call.encrypt(
             request.Plaintext, with: record, algorithm: algorithm, context: request.EncryptionContext)
         return Response(CiphertextBlob: blob, KeyId: record.arn.description, EncryptionAlgorithm: algorithm.rawValue)
     }

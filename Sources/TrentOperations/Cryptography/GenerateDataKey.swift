@@ -60,7 +60,8 @@ enum DataKey {
         }
         try call.finishDryRun(dryRun)
         let plaintext = SecretBytes.random(count: size)
-        let (blob, material) = try call.sealSymmetric(plaintext.bytes, with: record, context: context)
+        let (blob, material) = try await call.sealSymmetric(
+            plaintext.bytes, with: record, context: context, operation: action.rawValue)
         return (record, plaintext, blob, material)
     }
 }

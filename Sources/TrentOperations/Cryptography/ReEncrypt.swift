@@ -42,7 +42,7 @@ enum ReEncrypt: KMSOperation {
             blob, keyID: request.SourceKeyId, algorithm: request.SourceEncryptionAlgorithm,
             context: request.SourceEncryptionContext, for: action)
         try call.finishDryRun(request.DryRun)
-        let (newBlob, material) = try call.encrypt(
+        let (newBlob, material) = try await call.encrypt(
             source.plaintext, with: destination, algorithm: algorithm, context: request.DestinationEncryptionContext)
         return Response(
             CiphertextBlob: newBlob, SourceKeyId: source.record.arn.description, KeyId: destination.arn.description,

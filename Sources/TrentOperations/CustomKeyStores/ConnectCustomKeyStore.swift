@@ -37,7 +37,24 @@ enum ConnectCustomKeyStore: KMSOperation {
             try? kms.sealer.open($0, boundTo: CustomKeyStores.passwordBinding(record))
         }
         var connection: (any HSMConnection)?
-        if let clusters = kms.clusters, let clusterID = record.clusterID, let password {
+        var xksEndpoint: XKSEndpoint?
+        if record.type == "EXTERNAL_KEY_STORE" {
+            let endpoint = kms.xksEndpoint(record)
+            if let transport = kms.xks, let endpoint {
+                if let failure = await ExternalKeyStores.health(
+                    endpoint, transport: transport, operation: "ConnectCustomKeyStore")
+                {
+                    outcome.connectionState = .failed
+                    outcome.connectionErrorCode = ExternalKeyStores.connectionErrorCode(failure)
+                } else {
+                    outcome.connectionState = .connected
+                    xksEndpoint = endpoint
+                }
+            } else {
+                outcome.connectionState = .failed
+                outcome.connectionErrorCode = "XKS_PROXY_NOT_REACHABLE"
+            }
+        } else if let clusters = kms.clusters, let clusterID = record.clusterID, let password {
             switch await clusters.connect(clusterID, password: String(decoding: password.bytes, as: UTF8.self)) {
             case .success(let made):
                 connection = made
@@ -54,7 +71,7 @@ enum ConnectCustomKeyStore: KMSOperation {
         }
         do {
             var keys: [KeyChange] = []
-            if connection != nil {
+            if connection != nil || xksEndpoint != nil {
                 for var key in try await kms.store.keys(in: record.scope)
                 where key.customKeyStoreID == record.id && key.state == .unavailable {
                     let revision = key.revision
@@ -66,6 +83,9 @@ enum ConnectCustomKeyStore: KMSOperation {
                 ChangeSet(keys: keys, customKeyStores: [.put(outcome, expectedRevision: record.revision)]))
             if let connection {
                 kms.connections.withLock { $0[CustomKeyStores.connectionKey(record.scope, record.id)] = connection }
+            }
+            if let xksEndpoint {
+                kms.xksEndpoints.withLock { $0[CustomKeyStores.connectionKey(record.scope, record.id)] = xksEndpoint }
             }
         } catch {
             // Disconnected or changed meanwhile: the newer decision stands.

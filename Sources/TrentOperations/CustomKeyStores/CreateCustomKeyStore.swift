@@ -3,8 +3,8 @@ import TrentCore
 import TrentCrypto
 
 /// Checks the parameters as AWS does for each store type. An AWS_CLOUDHSM store is made on a configured cluster
-/// (a PKCS#11 token) after AWS's cluster checks, DISCONNECTED; an external key store fails as AWS's creation does
-/// when the proxy cannot be reached (Trent does not call XKS proxies yet).
+/// (a PKCS#11 token) after AWS's cluster checks; an external key store after a health check through its proxy.
+/// Either starts DISCONNECTED.
 enum CreateCustomKeyStore: KMSOperation {
     static let action = KMSAction.createCustomKeyStore
 
@@ -50,25 +50,7 @@ enum CreateCustomKeyStore: KMSOperation {
             throw KMSError.validation("\(extra.0) is not valid for a custom key store of type \(type).")
         }
         guard type == "AWS_CLOUDHSM" else {
-            // External key stores: Trent does not call XKS proxies yet, so creation fails as AWS's does when the
-            // proxy (or its VPC endpoint service) cannot be reached.
-            if request.XksProxyConnectivity == "VPC_ENDPOINT_SERVICE" {
-                guard let service = request.XksProxyVpcEndpointServiceName else {
-                    throw KMSError.validation(
-                        "XksProxyVpcEndpointServiceName is required when XksProxyConnectivity is VPC_ENDPOINT_SERVICE.")
-                }
-                throw KMSError(
-                    .xksProxyVpcEndpointServiceNotFound,
-                    "VPC endpoint service \(service) not found. Trent has no VPC endpoint services.")
-            }
-            if vpc.contains(where: { $0.1 }) {
-                throw KMSError.validation(
-                    "XksProxyVpcEndpointService parameters are valid only with VPC_ENDPOINT_SERVICE connectivity.")
-            }
-            throw KMSError(
-                .xksProxyUriUnreachable,
-                "The external key store proxy at \(request.XksProxyUriEndpoint ?? "")\(request.XksProxyUriPath ?? "") is not reachable. Trent does not connect to external key store proxies yet."
-            )
+            return Response(CustomKeyStoreId: try await createExternal(request, vpc: vpc, call))
         }
         let clusterID = request.CloudHsmClusterId!
         let existing = try await call.store.customKeyStores(in: call.scope)
@@ -93,6 +75,77 @@ enum CreateCustomKeyStore: KMSOperation {
                 "Custom key store name \(request.CustomKeyStoreName) is already in use in this account and Region.")
         }
         return Response(CustomKeyStoreId: record.id)
+    }
+}
+
+extension CreateCustomKeyStore {
+    /// An external key store: AWS's rules on connectivity and uniqueness, then GetHealthStatus through the proxy with
+    /// the given credential; the store starts DISCONNECTED, its secret sealed under the root key.
+    static func createExternal(_ request: Request, vpc: [(String, Bool)], _ call: Call) async throws -> String {
+        let connectivity = request.XksProxyConnectivity!
+        if connectivity == "VPC_ENDPOINT_SERVICE" {
+            guard request.XksProxyVpcEndpointServiceName != nil else {
+                throw KMSError.validation(
+                    "XksProxyVpcEndpointServiceName is required when XksProxyConnectivity is VPC_ENDPOINT_SERVICE.")
+            }
+        } else if vpc.contains(where: { $0.1 }) {
+            throw KMSError.validation(
+                "XksProxyVpcEndpointService parameters are valid only with VPC_ENDPOINT_SERVICE connectivity.")
+        }
+        let existing = try await call.store.customKeyStores(in: call.scope)
+        if existing.contains(where: { $0.name == request.CustomKeyStoreName }) {
+            throw KMSError(
+                .customKeyStoreNameInUse,
+                "Custom key store name \(request.CustomKeyStoreName) is already in use in this account and Region.")
+        }
+        let endpoint = request.XksProxyUriEndpoint!
+        let path = request.XksProxyUriPath!
+        if existing.contains(where: { $0.xks?.uriEndpoint == endpoint && $0.xks?.uriPath == path }) {
+            throw KMSError(
+                .xksProxyUriInUse, "The XksProxyUriEndpoint and XksProxyUriPath are already used by another external key store.")
+        }
+        if connectivity == "VPC_ENDPOINT_SERVICE" {
+            if existing.contains(where: { $0.xks?.uriEndpoint == endpoint }) {
+                throw KMSError(
+                    .xksProxyUriEndpointInUse, "The XksProxyUriEndpoint is already used by another external key store.")
+            }
+            if existing.contains(where: { $0.xks?.vpcEndpointServiceName == request.XksProxyVpcEndpointServiceName }) {
+                throw KMSError(
+                    .xksProxyVpcEndpointServiceInUse, "The VPC endpoint service is already used by another external key store.")
+            }
+        }
+        guard let transport = call.kms.xks else {
+            if connectivity == "VPC_ENDPOINT_SERVICE" {
+                throw ExternalKeyStores.storeError(.vpcEndpointServiceNotFound)
+            }
+            throw KMSError(
+                .xksProxyUriUnreachable,
+                "The external key store proxy at \(endpoint)\(path) is not reachable: this Trent has no XKS client (--xks-client)."
+            )
+        }
+        let credential = request.XksProxyAuthenticationCredential!
+        var record = CustomKeyStoreRecord(
+            scope: call.scope, id: CustomKeyStores.newID(), name: request.CustomKeyStoreName, type: "EXTERNAL_KEY_STORE",
+            clusterID: nil, trustAnchorCertificate: nil, sealedPassword: nil, connectionState: .disconnected,
+            creationDate: call.now)
+        record.xks = .init(
+            uriEndpoint: endpoint, uriPath: path, connectivity: connectivity,
+            vpcEndpointServiceName: request.XksProxyVpcEndpointServiceName,
+            vpcEndpointServiceOwner: request.XksProxyVpcEndpointServiceOwner, accessKeyID: credential.AccessKeyId,
+            sealedSecret: try call.kms.sealer.seal(
+                SecretBytes(Data(credential.RawSecretAccessKey.utf8)), boundTo: ExternalKeyStores.secretBinding(record)))
+        guard let proxy = call.kms.xksEndpoint(record) else { throw KMSError.internalError() }
+        if let failure = await ExternalKeyStores.health(proxy, transport: transport, operation: "CreateCustomKeyStore") {
+            throw ExternalKeyStores.storeError(failure)
+        }
+        do {
+            try await call.store.commit(ChangeSet(customKeyStores: [.put(record, expectedRevision: nil)]))
+        } catch StoreError.conflict {
+            throw KMSError(
+                .customKeyStoreNameInUse,
+                "Custom key store name \(request.CustomKeyStoreName) is already in use in this account and Region.")
+        }
+        return record.id
     }
 }
 

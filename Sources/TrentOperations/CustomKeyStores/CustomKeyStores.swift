@@ -71,8 +71,20 @@ extension KMS {
 
     /// Makes sure this node holds a connection for a key in a custom key store before a cryptographic operation.
     func prepareConnection(for record: KeyRecord) async throws(KMSError) {
-        guard let id = record.customKeyStoreID, heldConnection(for: record) == nil else { return }
+        guard let id = record.customKeyStoreID, heldConnection(for: record) == nil, heldXKSEndpoint(for: record) == nil
+        else { return }
         let stores = (try? await store.customKeyStores(in: record.identity.scope)) ?? []
+        if record.origin == .externalKeyStore {
+            guard let storeRecord = stores.first(where: { $0.id == id }), storeRecord.connectionState == .connected,
+                let endpoint = xksEndpoint(storeRecord)
+            else {
+                throw KMSError.invalidState(
+                    "This KMS key is in a custom key store that is not connected to its external key store proxy. Connect the external key store and try the request again."
+                )
+            }
+            xksEndpoints.withLock { $0[CustomKeyStores.connectionKey(record.identity.scope, id)] = endpoint }
+            return
+        }
         guard let storeRecord = stores.first(where: { $0.id == id }), await hsmConnection(storeRecord) != nil else {
             throw KMSError(
                 .keyUnavailable, "\(record.arn) is unavailable: its custom key store \(id) is not connected on this node.")
@@ -81,6 +93,7 @@ extension KMS {
 
     func dropConnection(_ scope: Scope, _ id: String) {
         _ = connections.withLock { $0.removeValue(forKey: CustomKeyStores.connectionKey(scope, id)) }
+        _ = xksEndpoints.withLock { $0.removeValue(forKey: CustomKeyStores.connectionKey(scope, id)) }
     }
 
     /// Best effort, as AWS documents it: destroys the token key of a deleted key whose store is connected here.

@@ -21,6 +21,16 @@ enum DescribeCustomKeyStores: KMSOperation {
         var ConnectionErrorCode: String?
         var CreationDate: Date
         var CustomKeyStoreType: String
+        var XksProxyConfiguration: XKSConfiguration?
+
+        struct XKSConfiguration: Encodable, Sendable {
+            var Connectivity: String
+            var AccessKeyId: String
+            var UriEndpoint: String
+            var UriPath: String
+            var VpcEndpointServiceName: String?
+            var VpcEndpointServiceOwner: String?
+        }
 
         /// The password is never part of it.
         init(_ r: CustomKeyStoreRecord) {
@@ -32,6 +42,12 @@ enum DescribeCustomKeyStores: KMSOperation {
             ConnectionErrorCode = r.connectionState == .failed ? r.connectionErrorCode : nil
             CreationDate = r.creationDate
             CustomKeyStoreType = r.type
+            XksProxyConfiguration = r.xks.map {
+                XKSConfiguration(
+                    Connectivity: $0.connectivity, AccessKeyId: $0.accessKeyID, UriEndpoint: $0.uriEndpoint,
+                    UriPath: $0.uriPath, VpcEndpointServiceName: $0.vpcEndpointServiceName,
+                    VpcEndpointServiceOwner: $0.vpcEndpointServiceOwner)
+            }
         }
     }
 

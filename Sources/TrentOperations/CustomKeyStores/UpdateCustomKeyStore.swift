@@ -29,10 +29,14 @@ enum UpdateCustomKeyStore: KMSOperation {
             ("XksProxyAuthenticationCredential", request.XksProxyAuthenticationCredential != nil),
             ("XksProxyConnectivity", request.XksProxyConnectivity != nil),
         ]
-        if let extra = xks.first(where: { $0.1 }) {
+        let external = record.type == "EXTERNAL_KEY_STORE"
+        if !external, let extra = xks.first(where: { $0.1 }) {
             throw KMSError.validation("\(extra.0) is not valid for a custom key store of type \(record.type).")
         }
-        let onlyName = request.KeyStorePassword == nil && request.CloudHsmClusterId == nil
+        if external && (request.KeyStorePassword != nil || request.CloudHsmClusterId != nil) {
+            throw KMSError.validation("KeyStorePassword and CloudHsmClusterId are not valid for an external key store.")
+        }
+        let onlyName = request.KeyStorePassword == nil && request.CloudHsmClusterId == nil && !xks.contains(where: { $0.1 })
         guard record.connectionState == .disconnected || (onlyName && record.connectionState == .connected) else {
             throw KMSError(
                 .customKeyStoreInvalidState,
@@ -65,6 +69,34 @@ enum UpdateCustomKeyStore: KMSOperation {
                 let keyRevision = key.revision
                 key.cloudHsmClusterID = clusterID
                 keys.append(.put(key, expectedRevision: keyRevision))
+            }
+        }
+        if external, xks.contains(where: { $0.1 }), var settings = record.xks {
+            settings.uriEndpoint = request.XksProxyUriEndpoint ?? settings.uriEndpoint
+            settings.uriPath = request.XksProxyUriPath ?? settings.uriPath
+            settings.connectivity = request.XksProxyConnectivity ?? settings.connectivity
+            settings.vpcEndpointServiceName = request.XksProxyVpcEndpointServiceName ?? settings.vpcEndpointServiceName
+            settings.vpcEndpointServiceOwner = request.XksProxyVpcEndpointServiceOwner ?? settings.vpcEndpointServiceOwner
+            if let credential = request.XksProxyAuthenticationCredential {
+                settings.accessKeyID = credential.AccessKeyId
+                settings.sealedSecret = try call.kms.sealer.seal(
+                    SecretBytes(Data(credential.RawSecretAccessKey.utf8)), boundTo: ExternalKeyStores.secretBinding(record))
+            }
+            if stores.contains(where: {
+                $0.id != record.id && $0.xks?.uriEndpoint == settings.uriEndpoint
+                    && $0.xks?.uriPath == settings.uriPath
+            }) {
+                throw KMSError(
+                    .xksProxyUriInUse,
+                    "The XksProxyUriEndpoint and XksProxyUriPath are already used by another external key store.")
+            }
+            record.xks = settings
+            // The new settings must reach a proxy that answers, as AWS checks on update.
+            guard let transport = call.kms.xks, let endpoint = call.kms.xksEndpoint(record) else {
+                throw KMSError(.xksProxyUriUnreachable, "The external key store proxy is not reachable.")
+            }
+            if let failure = await ExternalKeyStores.health(endpoint, transport: transport, operation: "UpdateCustomKeyStore") {
+                throw ExternalKeyStores.storeError(failure)
             }
         }
         if let password = request.KeyStorePassword {

@@ -20,6 +20,9 @@ public final class KMS: Sendable {
     /// connections to them by store.
     public let clusters: (any HSMClusters)?
     let connections = Mutex<[String: any HSMConnection]>([:])
+    /// How Trent calls XKS proxies (`--xks-client`), and the endpoints of the external key stores connected here.
+    public let xks: (any XKSTransport)?
+    let xksEndpoints = Mutex<[String: XKSEndpoint]>([:])
     /// Bounded by entries and bytes, least recently used out first: with more keys in use than fit, a key's
     /// material is unsealed (or its private key parsed) again on its next use, never lost.
     private let unsealed = Mutex(LRUCache<String, SecretBytes>(maxEntries: 20_000, maxCost: 4 << 20))
@@ -30,9 +33,11 @@ public final class KMS: Sendable {
 
     public init(
         store: any KeyStore, sealer: RootKeySealer, clock: TrentClock = TrentClock(), logger: Logger,
-        attestationRoot: Data = NitroAttestation.awsRoot, quotas: RequestQuotas? = nil, clusters: (any HSMClusters)? = nil
+        attestationRoot: Data = NitroAttestation.awsRoot, quotas: RequestQuotas? = nil, clusters: (any HSMClusters)? = nil,
+        xks: (any XKSTransport)? = nil
     ) {
         self.clusters = clusters
+        self.xks = xks
         self.attestationRoot = attestationRoot
         self.quotas = quotas
         self.store = (store as? CachedKeyStore) ?? CachedKeyStore(store)

@@ -37,7 +37,7 @@ enum CreateKey: KMSOperation {
         if origin == .awsCloudHSM || origin == .externalKeyStore {
             throw KMSError.validation("CustomKeyStoreId is required when Origin is \(origin.rawValue).")
         }
-        if request.XksKeyId != nil {
+        if request.XksKeyId != nil && request.CustomKeyStoreId == nil {
             throw KMSError.validation("XksKeyId is only allowed when Origin is EXTERNAL_KEY_STORE.")
         }
         // Only a symmetric encryption key may leave KeyUsage out (AWS's CreateKey reference; its words).
@@ -91,9 +91,16 @@ enum CreateKey: KMSOperation {
         _ storeID: String, _ request: Request, spec: TrentCore.KeySpec, origin: KeyOrigin, _ call: Call
     ) async throws -> Response {
         let store = try await call.customKeyStore(storeID)
-        guard origin == .awsCloudHSM else {
+        let wanted: KeyOrigin = store.type == "EXTERNAL_KEY_STORE" ? .externalKeyStore : .awsCloudHSM
+        guard origin == wanted else {
             throw KMSError.validation(
-                "Origin must be \(KeyOrigin.awsCloudHSM.rawValue) to create a KMS key in custom key store \(storeID).")
+                "Origin must be \(wanted.rawValue) to create a KMS key in custom key store \(storeID).")
+        }
+        if wanted == .externalKeyStore {
+            return try await createExternal(store, request, call)
+        }
+        if request.XksKeyId != nil {
+            throw KMSError.validation("XksKeyId is only allowed when Origin is EXTERNAL_KEY_STORE.")
         }
         guard spec == .symmetricDefault, request.KeyUsage ?? "ENCRYPT_DECRYPT" == "ENCRYPT_DECRYPT" else {
             throw KMSError(
@@ -127,6 +134,67 @@ enum CreateKey: KMSOperation {
             manager: .customer, state: .enabled, creationDate: call.now, materials: [material], currentVersion: 1,
             tags: tags, policy: request.Policy ?? TrentCore.KeyPolicy.customerDefault(account: call.scope.account),
             customKeyStoreID: storeID, cloudHsmClusterID: store.clusterID)
+        try await call.store.commit(.key(.put(record, expectedRevision: nil)))
+        record.revision = 1
+        return Response(KeyMetadata: KeyMetadata(record))
+    }
+
+    /// A key in an external key store: the external key (XksKeyId) must exist at the proxy as an enabled AES-256 key
+    /// that encrypts and decrypts, and not back another key of the store; Trent's own material is the inner layer.
+    static func createExternal(_ store: CustomKeyStoreRecord, _ request: Request, _ call: Call) async throws -> Response {
+        guard let xksKeyID = request.XksKeyId else {
+            throw KMSError.validation("XksKeyId is required to create a KMS key in an external key store.")
+        }
+        guard (request.KeySpec ?? "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT", request.MultiRegion != true else {
+            throw KMSError(
+                .unsupportedOperation, "KMS keys in an external key store must be symmetric, single-Region encryption keys.")
+        }
+        guard store.connectionState == .connected, let transport = call.kms.xks, let endpoint = call.kms.xksEndpoint(store)
+        else {
+            throw KMSError(
+                .customKeyStoreInvalidState,
+                "This KMS key is in a custom key store that is not connected to its external key store proxy. Connect the external key store and try the request again."
+            )
+        }
+        if try await call.store.keys(in: call.scope).contains(where: {
+            $0.customKeyStoreID == store.id && $0.xksKeyID == xksKeyID && !$0.isDeleted(at: call.now)
+        }) {
+            throw KMSError(.xksKeyAlreadyInUse, "The external key \(xksKeyID) already backs a KMS key in this key store.")
+        }
+        let outcome = await transport.call(
+            endpoint, api: "/keys/\(xksKeyID)/metadata", body: ExternalKeyStores.body(call, operation: "CreateKey"))
+        switch outcome {
+        case .ok(let data):
+            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw KMSError(.customKeyStoreInvalidState, ExternalKeyStores.cryptoError(outcome).message)
+            }
+            let usage = object["keyUsage"] as? [String] ?? []
+            guard object["keySpec"] as? String == "AES_256", usage.contains("ENCRYPT"), usage.contains("DECRYPT"),
+                object["keyStatus"] as? String == "ENABLED"
+            else {
+                throw KMSError(
+                    .xksKeyInvalidConfiguration,
+                    "The external key \(xksKeyID) must be an enabled AES_256 key that can encrypt and decrypt.")
+            }
+        case .refused(_, "KeyNotFoundException"):
+            throw KMSError(.xksKeyNotFound, "The external key \(xksKeyID) was not found by the external key store proxy.")
+        case .refused(_, "InvalidStateException"), .refused(_, "InvalidKeyUsageException"):
+            throw KMSError(.xksKeyInvalidConfiguration, ExternalKeyStores.cryptoError(outcome).message)
+        default:
+            throw KMSError(.customKeyStoreInvalidState, ExternalKeyStores.cryptoError(outcome).message)
+        }
+        let identity = KeyIdentity(scope: call.scope, id: KeyID.random())
+        if let policy = request.Policy {
+            try call.checkNewKeyPolicy(policy, for: identity.arn, bypass: request.BypassPolicyLockoutSafetyCheck ?? false)
+        }
+        let tags = try TagRules.validate(request.Tags ?? [], existing: [])
+        var record = KeyRecord(
+            identity: identity, description: request.Description ?? "", spec: .symmetricDefault, usage: .encryptDecrypt,
+            origin: .externalKeyStore, manager: .customer, state: .enabled, creationDate: call.now,
+            materials: [try call.kms.newMaterial(for: identity, version: 1, bytes: .random(count: 32), at: call.now)],
+            currentVersion: 1, tags: tags,
+            policy: request.Policy ?? TrentCore.KeyPolicy.customerDefault(account: call.scope.account),
+            customKeyStoreID: store.id, xksKeyID: xksKeyID)
         try await call.store.commit(.key(.put(record, expectedRevision: nil)))
         record.revision = 1
         return Response(KeyMetadata: KeyMetadata(record))

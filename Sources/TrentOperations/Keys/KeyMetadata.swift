@@ -38,6 +38,11 @@ struct KeyMetadata: Codable, Sendable {
     var CurrentKeyMaterialId: String?
     var CustomKeyStoreId: String?
     var CloudHsmClusterId: String?
+    var XksKeyConfiguration: XKSKey?
+
+    struct XKSKey: Codable, Sendable {
+        var Id: String
+    }
 
     init(_ r: KeyRecord) {
         let caps = r.spec.capabilities
@@ -53,6 +58,7 @@ struct KeyMetadata: Codable, Sendable {
         Origin = r.origin.rawValue
         CustomKeyStoreId = r.customKeyStoreID
         CloudHsmClusterId = r.cloudHsmClusterID
+        XksKeyConfiguration = r.xksKeyID.map { XKSKey(Id: $0) }
         if r.origin == .external {
             // The earliest expiry of the material permanently associated with the key (not material that waits
             // for rotation), as AWS's KeyMetadata documents ValidTo.
