@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
-for package in libsqlite3-dev libssl-dev libsodium-dev libp11-kit-dev openssl chromium chromium-driver postgresql softhsm2; do
+for package in libsqlite3-dev libssl-dev libsodium-dev libp11-kit-dev openssl chromium chromium-driver postgresql softhsm2 opensc; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -115,6 +115,7 @@ def test_keys_backed_by_trents_own_proxy_are_encrypted_twice(world):
     # The external key encrypted Trent's whole inner envelope: 44 bytes more than the plaintext.
     assert len(ciphertext) == len(b"twice over") + 44
 
+    assert code_of(kms.generate_random, NumberOfBytes=8, CustomKeyStoreId=store)[0] == "UnsupportedOperationException"
     kms.disconnect_custom_key_store(CustomKeyStoreId=store)
     assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "Unavailable"
     assert connected(kms, store)["ConnectionState"] == "CONNECTED"

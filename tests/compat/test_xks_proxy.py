@@ -149,6 +149,8 @@ def test_paths_methods_and_signatures_are_refused_as_the_spec_says(proxy):
     unknown = requests.post(base + PREFIX + "/keys/both-key/sign", data="{}", verify=ca)  # not even signed
     assert unknown.status_code == 404 and unknown.json()["errorName"] == "InvalidUriPathException"
     assert requests.get(base + PREFIX + "/health", verify=ca).status_code == 405
+    # A prefix the proxy does not serve is not found either.
+    assert requests.post(base + "/other/kms/xks/v1/health", data="{}", verify=ca).status_code == 404
     for kwargs in ({"secret": "z" * 43}, {"service": "kms"}, {"region": "eu-west-1"}, {"access": "AKIAUNKNOWNKEY234567"}):
         refused = call(proxy, PREFIX + "/health", {"requestMetadata": {"kmsRequestId": "1", "kmsOperation": "x"}}, **kwargs)
         assert refused.status_code == 401 and refused.json()["errorName"] == "AuthenticationFailedException", kwargs

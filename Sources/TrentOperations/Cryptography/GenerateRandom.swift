@@ -25,6 +25,11 @@ enum GenerateRandom: KMSOperation {
         if let storeID = request.CustomKeyStoreId {
             // From the random generator of the store's HSM.
             let store = try await call.customKeyStore(storeID)
+            guard store.type == "AWS_CLOUDHSM" else {
+                // AWS's rule: an external key store cannot generate random bytes.
+                throw KMSError(
+                    .unsupportedOperation, "External key store IDs are not valid for the CustomKeyStoreId of GenerateRandom.")
+            }
             guard store.connectionState == .connected, let connection = await call.kms.hsmConnection(store),
                 let drawn = try? connection.random(count: count)
             else {
