@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+import softhsm
 from conftest import Trent
 
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
@@ -44,13 +45,7 @@ def pem(cert):
 def hsm(tmp_path):
     """A SoftHSM2 token as cluster-234567abcdefg (2 HSMs), a second cluster with one HSM, their certificates
     signed by a trust anchor, and a running Trent that knows both."""
-    conf = tmp_path / "softhsm2.conf"
-    (tmp_path / "tokens").mkdir()
-    conf.write_text(f"directories.tokendir = {tmp_path}/tokens\nobjectstore.backend = file\nlog.level = ERROR\n")
-    env = {"SOFTHSM2_CONF": str(conf)}
-    for label in ("cluster1", "cluster2"):
-        subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", label, "--so-pin", "97531", "--pin", PASSWORD],
-                       check=True, capture_output=True, env={**os.environ, **env})
+    env = softhsm.tokens(tmp_path, "cluster1", "cluster2", pin=PASSWORD)
     anchor_key = ec.generate_private_key(ec.SECP256R1())
     anchor = certificate("customerCA", anchor_key, "customerCA", anchor_key, True)
     for name in ("cluster1", "cluster2"):

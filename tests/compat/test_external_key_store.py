@@ -13,6 +13,7 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
+import softhsm
 from conftest import Trent
 from test_xks_proxy import KEYS, MODULE, PIN, PREFIX, tls_files
 from xks_scripted_proxy import ScriptedProxy
@@ -29,12 +30,7 @@ def closed_port():
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     work = tmp_path_factory.mktemp("ext")
-    conf = work / "softhsm2.conf"
-    (work / "tokens").mkdir()
-    conf.write_text(f"directories.tokendir = {work}/tokens\nobjectstore.backend = file\nlog.level = ERROR\n")
-    env = {"SOFTHSM2_CONF": str(conf)}
-    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", "xks", "--so-pin", "97531", "--pin", PIN],
-                   check=True, capture_output=True, env={**os.environ, **env})
+    env = softhsm.tokens(work, "xks", pin=PIN)
     probe = os.path.join(os.path.dirname(__file__), "pkcs11_probe.py")
     for label, uses in (("ext-key-1", "ed"), ("ext-key-2", "ed"), ("enc-only", "e")):
         subprocess.run([sys.executable, probe, MODULE, "xks", PIN, "--create", label, uses], check=True,

@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+import softhsm
 from conftest import BINARY, POSTGRES, Trent, store_arguments
 
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
@@ -19,12 +20,7 @@ PIN = "135792"
 @pytest.fixture
 def token(tmp_path):
     """A SoftHSM2 configuration of its own, one token in it, and a Trent config file naming it."""
-    conf = tmp_path / "softhsm2.conf"
-    (tmp_path / "tokens").mkdir()
-    conf.write_text(f"directories.tokendir = {tmp_path}/tokens\nobjectstore.backend = file\nlog.level = ERROR\n")
-    env = {"SOFTHSM2_CONF": str(conf)}
-    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", "trent-root", "--so-pin", "97531",
-                    "--pin", PIN], check=True, capture_output=True, env={**os.environ, **env})
+    env = softhsm.tokens(tmp_path, "trent-root", pin=PIN)
     (tmp_path / "pin").write_text(PIN + "\n")
     config = tmp_path / "hsm.yaml"
     config.write_text(f"module: {MODULE}\ntoken: trent-root\nlabel: trent-root-key\npin-file: {tmp_path}/pin\n")

@@ -4,18 +4,15 @@ material deletion, expiry and re-import (the same material gets the same KeyMate
 with every material's import state; seed files and `trent export` carrying all of it. Material is wrapped
 outside Trent with `cryptography`."""
 import datetime
-import json
 import os
 import subprocess
-import urllib.request
 
 import pytest
 import yaml
 from botocore.exceptions import ClientError
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding
 
 from conftest import BINARY, Trent, store_arguments
+from test_import import advance, wrap
 
 FOREVER = {"ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"}
 
@@ -33,20 +30,12 @@ def code_of(call, **kwargs):
 def importing(kms, key, material, **kwargs):
     """GetParametersForImport, the material wrapped with RSAES_OAEP_SHA_256 here, then ImportKeyMaterial."""
     params = kms.get_parameters_for_import(KeyId=key, WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048")
-    public = serialization.load_der_public_key(params["PublicKey"])
-    wrapped = public.encrypt(material, padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None))
-    return kms.import_key_material(KeyId=key, ImportToken=params["ImportToken"], EncryptedKeyMaterial=wrapped, **kwargs)
+    return kms.import_key_material(KeyId=key, ImportToken=params["ImportToken"],
+                                   EncryptedKeyMaterial=wrap(params, material), **kwargs)
 
 
 def materials(kms, key):
     return kms.list_key_rotations(KeyId=key, IncludeKeyMaterial="ALL_KEY_MATERIAL")["Rotations"]
-
-
-def advance(server, seconds):
-    request = urllib.request.Request(server.endpoint + "/admin/clock", data=json.dumps({"advanceSeconds": seconds}).encode(),
-                                     method="POST")
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read())
 
 
 @pytest.fixture(params=["memory", "sqlite"])

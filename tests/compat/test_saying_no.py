@@ -5,8 +5,6 @@ import base64
 import json
 import os
 import re
-import stat
-import tempfile
 import time
 import urllib.error
 import urllib.request

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+import softhsm
 from conftest import Trent
 
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
@@ -58,12 +59,7 @@ def tls_files(directory):
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory):
     work = tmp_path_factory.mktemp("xks")
-    conf = work / "softhsm2.conf"
-    (work / "tokens").mkdir()
-    conf.write_text(f"directories.tokendir = {work}/tokens\nobjectstore.backend = file\nlog.level = ERROR\n")
-    env = {"SOFTHSM2_CONF": str(conf)}
-    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", "xks", "--so-pin", "97531", "--pin", PIN],
-                   check=True, capture_output=True, env={**os.environ, **env})
+    env = softhsm.tokens(work, "xks", pin=PIN)
     probe = os.path.join(os.path.dirname(__file__), "pkcs11_probe.py")
     for label, uses in (("both-key", "ed"), ("encrypt-only", "e"), ("decrypt-only", "d")):
         subprocess.run([sys.executable, probe, MODULE, "xks", PIN, "--create", label, uses], check=True,

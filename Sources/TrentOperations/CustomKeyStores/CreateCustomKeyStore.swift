@@ -55,9 +55,7 @@ enum CreateCustomKeyStore: KMSOperation {
         let clusterID = request.CloudHsmClusterId!
         let existing = try await call.store.customKeyStores(in: call.scope)
         if existing.contains(where: { $0.name == request.CustomKeyStoreName }) {
-            throw KMSError(
-                .customKeyStoreNameInUse,
-                "Custom key store name \(request.CustomKeyStoreName) is already in use in this account and Region.")
+            throw CustomKeyStores.nameInUse(request.CustomKeyStoreName)
         }
         try CustomKeyStores.checkCluster(
             clusterID, anchor: request.TrustAnchorCertificate!, call: call, inUseBy: existing, except: nil)
@@ -70,9 +68,7 @@ enum CreateCustomKeyStore: KMSOperation {
         do {
             try await call.store.commit(ChangeSet(customKeyStores: [.put(record, expectedRevision: nil)]))
         } catch StoreError.conflict {
-            throw KMSError(
-                .customKeyStoreNameInUse,
-                "Custom key store name \(request.CustomKeyStoreName) is already in use in this account and Region.")
+            throw CustomKeyStores.nameInUse(request.CustomKeyStoreName)
         }
         return Response(CustomKeyStoreId: record.id)
     }
@@ -94,9 +90,7 @@ extension CreateCustomKeyStore {
         }
         let existing = try await call.store.customKeyStores(in: call.scope)
         if existing.contains(where: { $0.name == request.CustomKeyStoreName }) {
-            throw KMSError(
-                .customKeyStoreNameInUse,
-                "Custom key store name \(request.CustomKeyStoreName) is already in use in this account and Region.")
+            throw CustomKeyStores.nameInUse(request.CustomKeyStoreName)
         }
         let endpoint = request.XksProxyUriEndpoint!
         let path = request.XksProxyUriPath!
@@ -141,9 +135,7 @@ extension CreateCustomKeyStore {
         do {
             try await call.store.commit(ChangeSet(customKeyStores: [.put(record, expectedRevision: nil)]))
         } catch StoreError.conflict {
-            throw KMSError(
-                .customKeyStoreNameInUse,
-                "Custom key store name \(request.CustomKeyStoreName) is already in use in this account and Region.")
+            throw CustomKeyStores.nameInUse(request.CustomKeyStoreName)
         }
         return record.id
     }

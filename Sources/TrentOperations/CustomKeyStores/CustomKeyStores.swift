@@ -10,6 +10,10 @@ enum CustomKeyStores {
         KMSError(.customKeyStoreNotFound, "Custom key store \(idOrName) does not exist.")
     }
 
+    static func nameInUse(_ name: String) -> KMSError {
+        KMSError(.customKeyStoreNameInUse, "Custom key store name \(name) is already in use in this account and Region.")
+    }
+
     /// `cks-` and 17 hex digits, as AWS forms store ids.
     static func newID() -> String { "cks-" + String(Hex.encode(SecureRandom.bytes(9)).prefix(17)) }
 

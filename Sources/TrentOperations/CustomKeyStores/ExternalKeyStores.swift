@@ -31,34 +31,57 @@ enum ExternalKeyStores {
         return usable ? nil : .unreachable
     }
 
+    /// AWS's message for what a proxy answered (the spec's table): the same words whichever KMS operation met it.
+    static func message(_ outcome: XKSOutcome) -> String {
+        switch outcome {
+        case .refused(_, "InvalidStateException"):
+            "The external key associated with this KMS key in an external key store is not enabled in the external key manager. Enable the external key in the external key manager and retry the request."
+        case .refused(_, "InvalidCiphertextException"):
+            "The external key store proxy rejected the request because the specified ciphertext or encryption context is corrupted, missing, or otherwise invalid."
+        case .refused(_, "InvalidKeyUsageException"):
+            "The external key associated with this KMS key in an external key store does not support the requested operation. Enable the operation on the key in your external key manager, and try the request again."
+        case .refused(_, "AuthenticationFailedException"):
+            "The external key store proxy rejected the request because it could not authenticate AWS KMS. Verify the XKS proxy authentication credentials for your external key store and update if necessary."
+        case .refused(_, "AccessDeniedException"):
+            "The external key store proxy denied access to the operation. Verify that the user and the external key are both authorized for this operation, and try the request again."
+        case .refused(_, "KeyNotFoundException"):
+            "The external key associated with this KMS key in an external key store was not found in its external key manager. If the external key ID associated with this KMS key is incorrect, create a new KMS key with the correct external key ID."
+        case .refused(_, "InvalidUriPathException"):
+            "The external key store proxy rejected the request because of an invalid URI path. Verify the URI path for your external key store and update if necessary."
+        case .refused(_, "UnsupportedOperationException"):
+            "The external key store proxy rejected the request because it does not support the requested operation. If you see this error repeatedly, report it to your external key store proxy administrator."
+        case .refused(_, "DependencyTimeoutException"):
+            "The external key store proxy did not respond to the request in the time allotted. Retry the request. If you see this error repeatedly, report it to your external key store proxy administrator."
+        case .refused(_, "ThrottlingException"):
+            "The external key store proxy rejected the request due to a very high request rate. Reduce the frequency of your calls using KMS keys in this external key store."
+        case .refused(_, "InternalException"):
+            "The external key store proxy rejected the request because it cannot communicate with the external key manager. Verify that the external key store proxy configuration is correct and that the external key manager is available."
+        case .unreachable:
+            "AWS KMS cannot communicate with the external key store proxy. This might be a transient network issue. If you see this error repeatedly, verify that your external key store proxy is active and is connected to the network, and that its endpoint URI is correct in your external keystore."
+        case .tlsFailure:
+            "AWS KMS cannot establish a TLS connection to the external key store proxy. Verify the TLS configuration, including its certificate."
+        case .timedOut:
+            "AWS KMS rejected the request because the external key store proxy did not respond in time. Retry the request. If you see this error repeatedly, report it to your external key store proxy administrator."
+        case .vpcEndpointServiceNotFound:
+            "The VPC endpoint service of the external key store was not found."
+        default:
+            "AWS KMS cannot interpret the response from the external key store proxy. If you see this error repeatedly, report it to your external key store proxy administrator."
+        }
+    }
+
     /// Create/UpdateCustomKeyStore's exception for a failed health check (the spec's table).
     static func storeError(_ outcome: XKSOutcome) -> KMSError {
-        switch outcome {
-        case .refused(_, "AuthenticationFailedException"):
-            return KMSError(
-                .xksProxyIncorrectAuthenticationCredential,
-                "The external key store proxy rejected the request because it could not authenticate AWS KMS. Verify the XKS proxy authentication credentials for your external key store and update if necessary."
-            )
-        case .refused(_, "InvalidUriPathException"):
-            return KMSError(
-                .xksProxyInvalidConfiguration,
-                "The external key store proxy rejected the request because of an invalid URI path. Verify the URI path for your external key store and update if necessary."
-            )
-        case .refused(_, "ThrottlingException"), .refused(_, "DependencyTimeoutException"), .unreachable, .timedOut,
-            .tlsFailure:
-            return KMSError(
-                .xksProxyUriUnreachable,
-                "AWS KMS cannot communicate with the external key store proxy. This might be a transient network issue. If you see this error repeatedly, verify that your external key store proxy is active and is connected to the network, and that its endpoint URI is correct in your external keystore."
-            )
-        case .vpcEndpointServiceNotFound:
-            return KMSError(
-                .xksProxyVpcEndpointServiceNotFound, "The VPC endpoint service of the external key store was not found.")
-        default:
-            return KMSError(
-                .xksProxyInvalidResponse,
-                "AWS KMS cannot interpret the response from the external key store proxy. If you see this error repeatedly, report it to your external key store proxy administrator."
-            )
-        }
+        let code: ErrorCode =
+            switch outcome {
+            case .refused(_, "AuthenticationFailedException"): .xksProxyIncorrectAuthenticationCredential
+            case .refused(_, "InvalidUriPathException"): .xksProxyInvalidConfiguration
+            case .refused(_, "ThrottlingException"), .refused(_, "DependencyTimeoutException"), .unreachable, .timedOut,
+                .tlsFailure:
+                .xksProxyUriUnreachable
+            case .vpcEndpointServiceNotFound: .xksProxyVpcEndpointServiceNotFound
+            default: .xksProxyInvalidResponse
+            }
+        return KMSError(code, message(outcome))
     }
 
     /// ConnectCustomKeyStore's ConnectionErrorCode for a failed health check.
@@ -76,42 +99,7 @@ enum ExternalKeyStores {
     }
 
     /// A cryptographic operation's exception for what the proxy answered: KMSInvalidStateException with AWS's words.
-    static func cryptoError(_ outcome: XKSOutcome) -> KMSError {
-        let message: String =
-            switch outcome {
-            case .refused(_, "InvalidStateException"):
-                "The external key associated with this KMS key in an external key store is not enabled in the external key manager. Enable the external key in the external key manager and retry the request."
-            case .refused(_, "InvalidCiphertextException"):
-                "The external key store proxy rejected the request because the specified ciphertext or encryption context is corrupted, missing, or otherwise invalid."
-            case .refused(_, "InvalidKeyUsageException"):
-                "The external key associated with this KMS key in an external key store does not support the requested operation. Enable the operation on the key in your external key manager, and try the request again."
-            case .refused(_, "AuthenticationFailedException"):
-                "The external key store proxy rejected the request because it could not authenticate AWS KMS. Verify the XKS proxy authentication credentials for your external key store and update if necessary."
-            case .refused(_, "AccessDeniedException"):
-                "The external key store proxy denied access to the operation. Verify that the user and the external key are both authorized for this operation, and try the request again."
-            case .refused(_, "KeyNotFoundException"):
-                "The external key associated with this KMS key in an external key store was not found in its external key manager. If the external key ID associated with this KMS key is incorrect, create a new KMS key with the correct external key ID."
-            case .refused(_, "InvalidUriPathException"):
-                "The external key store proxy rejected the request because of an invalid URI path. Verify the URI path for your external key store and update if necessary."
-            case .refused(_, "UnsupportedOperationException"):
-                "The external key store proxy rejected the request because it does not support the requested operation. If you see this error repeatedly, report it to your external key store proxy administrator."
-            case .refused(_, "DependencyTimeoutException"):
-                "The external key store proxy did not respond to the request in the time allotted. Retry the request. If you see this error repeatedly, report it to your external key store proxy administrator."
-            case .refused(_, "ThrottlingException"):
-                "The external key store proxy rejected the request due to a very high request rate. Reduce the frequency of your calls using KMS keys in this external key store."
-            case .refused(_, "InternalException"):
-                "The external key store proxy rejected the request because it cannot communicate with the external key manager. Verify that the external key store proxy configuration is correct and that the external key manager is available."
-            case .unreachable:
-                "AWS KMS cannot communicate with the external key store proxy. This might be a transient network issue. If you see this error repeatedly, verify that your external key store proxy is active and is connected to the network, and that its endpoint URI is correct in your external keystore."
-            case .tlsFailure:
-                "AWS KMS cannot establish a TLS connection to the external key store proxy. Verify the TLS configuration, including its certificate."
-            case .timedOut:
-                "AWS KMS rejected the request because the external key store proxy did not respond in time. Retry the request. If you see this error repeatedly, report it to your external key store proxy administrator."
-            default:
-                "AWS KMS cannot interpret the response from the external key store proxy. If you see this error repeatedly, report it to your external key store proxy administrator."
-            }
-        return KMSError.invalidState(message)
-    }
+    static func cryptoError(_ outcome: XKSOutcome) -> KMSError { KMSError.invalidState(message(outcome)) }
 
     /// The outer layer: the external key encrypts Trent's inner envelope, with `aad` authenticated; the CDIV the
     /// proxy returns is checked. Layout: 'X' ‖ IV length ‖ IV ‖ tag (16) ‖ metadata length ‖ metadata ‖ ciphertext.

@@ -48,8 +48,7 @@ enum UpdateCustomKeyStore: KMSOperation {
         var keys: [KeyChange] = []
         if let name = request.NewCustomKeyStoreName {
             if stores.contains(where: { $0.name == name && $0.id != record.id }) {
-                throw KMSError(
-                    .customKeyStoreNameInUse, "Custom key store name \(name) is already in use in this account and Region.")
+                throw CustomKeyStores.nameInUse(name)
             }
             record.name = name
         }
