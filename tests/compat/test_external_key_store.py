@@ -19,6 +19,7 @@ from test_xks_proxy import KEYS, MODULE, PIN, PREFIX, tls_files
 from xks_scripted_proxy import ScriptedProxy
 
 ACCESS, SECRET = "AKIAXKSTESTFIRST2345", KEYS["AKIAXKSTESTFIRST2345"]
+VPC_SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
 
 
 def closed_port():
@@ -49,6 +50,7 @@ def world(tmp_path_factory):
     untrusted = ScriptedProxy(untrusted_tls["cert.pem"], untrusted_tls["key.pem"], ACCESS, SECRET, PREFIX)
     (work / "client.yaml").write_text(
         f"trusted-ca: {tls['ca.pem']}\ntimeout-ms: 1000\n"
+        f"vpc-endpoint-services: {{{VPC_SERVICE}: 'localhost:{proxy_port}'}}\n"
         f"ports: {{localhost: {proxy_port}, 127.0.0.1: {scripted.port}, 127.0.0.2: {closed_port()}, 127.0.0.3: {untrusted.port}}}\n")
     kms_server = Trent("--in-memory", "--xks-client", str(work / "client.yaml"), env=env)
     yield kms_server, scripted, env
@@ -186,3 +188,24 @@ def test_connection_failures_carry_awss_codes(world):
             scripted.mode = "healthy"
         assert entry["ConnectionState"] == "FAILED" and entry["ConnectionErrorCode"] == code, entry
         kms.disconnect_custom_key_store(CustomKeyStoreId=store)
+
+
+def test_vpc_endpoint_service_connectivity_through_the_configured_address(world):
+    trent, _, _ = world
+    kms = trent.client()
+    vpc = store_args("over-vpc", "https://xks.vpc.internal", XksProxyConnectivity="VPC_ENDPOINT_SERVICE",
+                     XksProxyVpcEndpointServiceName=VPC_SERVICE, XksProxyVpcEndpointServiceOwner="111122223333")
+    store = kms.create_custom_key_store(**vpc)["CustomKeyStoreId"]
+    assert kms.describe_custom_key_stores(CustomKeyStoreId=store)["CustomKeyStores"][0]["XksProxyConfiguration"][
+        "VpcEndpointServiceName"] == VPC_SERVICE
+    assert connected(kms, store)["ConnectionState"] == "CONNECTED"
+    key = kms.create_key(CustomKeyStoreId=store, Origin="EXTERNAL_KEY_STORE", XksKeyId="ext-key-2")["KeyMetadata"]["KeyId"]
+    blob = kms.encrypt(KeyId=key, Plaintext=b"over the endpoint service")["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"over the endpoint service"
+    # The same service again, and a service that is not there.
+    assert code_of(kms.create_custom_key_store, **{**vpc, "CustomKeyStoreName": "again",
+                                                   "XksProxyUriEndpoint": "https://other.vpc.internal"})[0] == \
+        "XksProxyVpcEndpointServiceInUseException"
+    missing = {**vpc, "CustomKeyStoreName": "missing", "XksProxyUriEndpoint": "https://third.vpc.internal",
+               "XksProxyVpcEndpointServiceName": "com.amazonaws.vpce.us-east-1.vpce-svc-0000000000000000f"}
+    assert code_of(kms.create_custom_key_store, **missing)[0] == "XksProxyVpcEndpointServiceNotFoundException"
