@@ -31,6 +31,7 @@ struct StoredKey: Codable {
     var customKeyStoreID: String?
     var cloudHsmClusterID: String?
     var xksKeyID: String?
+    var stateBeforeUnavailable: String?
 
     struct Material: Codable {
         var version: UInt32
@@ -91,6 +92,7 @@ struct StoredKey: Codable {
         customKeyStoreID = r.customKeyStoreID
         cloudHsmClusterID = r.cloudHsmClusterID
         xksKeyID = r.xksKeyID
+        stateBeforeUnavailable = r.stateBeforeUnavailable?.rawValue
     }
 
     /// nil for a document this version cannot read (a newer format, or a value it does not know).
@@ -122,6 +124,7 @@ struct StoredKey: Codable {
             rotationPeriodDays: rotationPeriodDays, nextRotationDate: nextRotationDate.map(Date.init(timeIntervalSince1970:)),
             materialValidTo: materialValidTo.map(Date.init(timeIntervalSince1970:)), importFingerprint: importFingerprint,
             primaryRegion: primaryRegion.flatMap(Region.init), replicaRegions: replicaRegions.compactMap(Region.init),
-            customKeyStoreID: customKeyStoreID, cloudHsmClusterID: cloudHsmClusterID, xksKeyID: xksKeyID)
+            customKeyStoreID: customKeyStoreID, cloudHsmClusterID: cloudHsmClusterID, xksKeyID: xksKeyID,
+            stateBeforeUnavailable: stateBeforeUnavailable.flatMap(KeyState.init(rawValue:)))
     }
 }

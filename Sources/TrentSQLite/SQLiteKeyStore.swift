@@ -187,7 +187,11 @@ public final class SQLiteKeyStore: KeyStore {
                     """)
         }
         migrator.registerMigration("2026-12-v10-external-keys") { db in
-            try db.execute(sql: "ALTER TABLE keys ADD COLUMN xks_key_id TEXT")
+            try db.execute(
+                sql: """
+                    ALTER TABLE keys ADD COLUMN xks_key_id TEXT;
+                    ALTER TABLE keys ADD COLUMN state_before_unavailable TEXT;
+                    """)
         }
         return migrator
     }
@@ -578,6 +582,7 @@ public final class SQLiteKeyStore: KeyStore {
             Int(r.currentVersion), r.multiRegion, r.policy, r.rotationPeriodDays, r.nextRotationDate?.timeIntervalSince1970,
             r.materialValidTo?.timeIntervalSince1970, r.importFingerprint, r.primaryRegion?.rawValue,
             r.replicaRegions.map(\.rawValue).joined(separator: ","), r.customKeyStoreID, r.cloudHsmClusterID, r.xksKeyID,
+            r.stateBeforeUnavailable?.rawValue,
         ]
         if isNew {
             try db.cachedStatement(
@@ -585,8 +590,9 @@ public final class SQLiteKeyStore: KeyStore {
                     INSERT INTO keys (account, region, key_id, revision, description, key_spec, key_usage, origin,
                         key_manager, key_state, creation_date, deletion_date, pending_window_days, current_version,
                         multi_region, policy, rotation_period_days, next_rotation_date, material_valid_to, import_fingerprint,
-                        primary_region, replica_regions, custom_key_store_id, cloudhsm_cluster_id, xks_key_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        primary_region, replica_regions, custom_key_store_id, cloudhsm_cluster_id, xks_key_id,
+                        state_before_unavailable)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: StatementArguments(values))
         } else {
@@ -598,7 +604,7 @@ public final class SQLiteKeyStore: KeyStore {
                         key_manager = ?, key_state = ?, creation_date = ?, deletion_date = ?, pending_window_days = ?,
                         current_version = ?, multi_region = ?, policy = ?, rotation_period_days = ?, next_rotation_date = ?,
                         material_valid_to = ?, import_fingerprint = ?, primary_region = ?, replica_regions = ?,
-                        custom_key_store_id = ?, cloudhsm_cluster_id = ?, xks_key_id = ?
+                        custom_key_store_id = ?, cloudhsm_cluster_id = ?, xks_key_id = ?, state_before_unavailable = ?
                     WHERE account = ? AND region = ? AND key_id = ?
                     """
             ).execute(arguments: StatementArguments(changed))
@@ -718,7 +724,8 @@ public final class SQLiteKeyStore: KeyStore {
             primaryRegion: (row["primary_region"] as String?).flatMap(Region.init),
             replicaRegions: (row["replica_regions"] as String).split(separator: ",").compactMap { Region(String($0)) },
             customKeyStoreID: row["custom_key_store_id"], cloudHsmClusterID: row["cloudhsm_cluster_id"],
-            xksKeyID: row["xks_key_id"]
+            xksKeyID: row["xks_key_id"],
+            stateBeforeUnavailable: (row["state_before_unavailable"] as String?).flatMap(KeyState.init(rawValue:))
         )
     }
 

@@ -134,7 +134,10 @@ def test_a_cloudhsm_key_store_on_a_pkcs11_token(hsm):
     assert code_of(kms.update_custom_key_store, CustomKeyStoreId=store, KeyStorePassword="another-pass") == \
         "CustomKeyStoreInvalidStateException"
     kms.update_custom_key_store(CustomKeyStoreId=store, NewCustomKeyStoreName="renamed")
+    resting = kms.create_key(CustomKeyStoreId=store, Origin="AWS_CLOUDHSM")["KeyMetadata"]["KeyId"]
+    kms.disable_key(KeyId=resting)
     kms.disconnect_custom_key_store(CustomKeyStoreId=store)
+    assert kms.describe_key(KeyId=resting)["KeyMetadata"]["KeyState"] == "Unavailable"
     assert code_of(kms.disconnect_custom_key_store, CustomKeyStoreId=store) == "CustomKeyStoreInvalidStateException"
     assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "Unavailable"
     assert code_of(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x") == "KMSInvalidStateException"
@@ -151,6 +154,8 @@ def test_a_cloudhsm_key_store_on_a_pkcs11_token(hsm):
     kms.connect_custom_key_store(CustomKeyStoreId=store)
     assert wait_for(kms, store, {"CONNECTED", "FAILED"})["ConnectionState"] == "CONNECTED"
     assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"
+    assert kms.describe_key(KeyId=resting)["KeyMetadata"]["KeyState"] == "Disabled"  # back as it was
+    kms.schedule_key_deletion(KeyId=resting, PendingWindowInDays=7)
     assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"inside the token"
 
     # Deleting the key destroys the token object; then the empty, disconnected store can go.

@@ -92,6 +92,8 @@ public struct KeyRecord: Sendable, Hashable {
     public var cloudHsmClusterID: String?
     /// EXTERNAL_KEY_STORE keys: the external key's id at the proxy.
     public var xksKeyID: String?
+    /// While its custom key store is disconnected a key is Unavailable; this is the state it returns to.
+    public var stateBeforeUnavailable: KeyState?
 
     /// A multi-Region key that is its set's primary (the one that can be replicated and rotated).
     public var isMultiRegionPrimary: Bool {
@@ -110,9 +112,10 @@ public struct KeyRecord: Sendable, Hashable {
         multiRegion: Bool = false, policy: String, grants: [Grant] = [], rotationPeriodDays: Int? = nil,
         nextRotationDate: Date? = nil, materialValidTo: Date? = nil, importFingerprint: Data? = nil,
         primaryRegion: Region? = nil, replicaRegions: [Region] = [], customKeyStoreID: String? = nil,
-        cloudHsmClusterID: String? = nil, xksKeyID: String? = nil
+        cloudHsmClusterID: String? = nil, xksKeyID: String? = nil, stateBeforeUnavailable: KeyState? = nil
     ) {
         self.xksKeyID = xksKeyID
+        self.stateBeforeUnavailable = stateBeforeUnavailable
         self.customKeyStoreID = customKeyStoreID
         self.cloudHsmClusterID = cloudHsmClusterID
         self.identity = identity

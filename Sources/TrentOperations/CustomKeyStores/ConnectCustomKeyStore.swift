@@ -75,7 +75,8 @@ enum ConnectCustomKeyStore: KMSOperation {
                 for var key in try await kms.store.keys(in: record.scope)
                 where key.customKeyStoreID == record.id && key.state == .unavailable {
                     let revision = key.revision
-                    key.state = .enabled
+                    key.state = key.stateBeforeUnavailable ?? .enabled
+                    key.stateBeforeUnavailable = nil
                     keys.append(.put(key, expectedRevision: revision))
                 }
             }

@@ -15,9 +15,11 @@ enum DisconnectCustomKeyStore: KMSOperation {
         record.connectionState = .disconnected
         record.connectionErrorCode = nil
         var keys: [KeyChange] = []
-        for var key in try await call.store.keys(in: call.scope) where key.customKeyStoreID == record.id && key.state == .enabled
-        {
+        // Enabled and disabled keys alike are Unavailable until the store is connected again, then as they were.
+        for var key in try await call.store.keys(in: call.scope)
+        where key.customKeyStoreID == record.id && (key.state == .enabled || key.state == .disabled) {
             let keyRevision = key.revision
+            key.stateBeforeUnavailable = key.state
             key.state = .unavailable
             keys.append(.put(key, expectedRevision: keyRevision))
         }
