@@ -160,6 +160,14 @@ struct Serve: AsyncParsableCommand {
             }
         }
         let cacheMetrics = Task { await CacheMetrics(cache: kms.store).run() }
+        // Custom key store disconnections made through another node reach this one within two seconds.
+        let storeConnections = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(2))
+                _ = try? await kms.refreshCustomKeyStoreConnections()
+            }
+        }
+        defer { storeConnections.cancel() }
         defer { cacheMetrics.cancel() }
         defer { usage.cancel() }
         defer { rotation.cancel() }

@@ -95,6 +95,29 @@ extension KMS {
         }
     }
 
+    /// Drops this node's connections to stores that are no longer CONNECTED in storage (disconnected, deleted or
+    /// failed through another node), so every node follows a disconnection within one pass. Reads only the scopes
+    /// it holds connections for; returns the stores it let go.
+    @discardableResult
+    public func refreshCustomKeyStoreConnections() async throws -> [String] {
+        let held = Set(connections.withLock { Array($0.keys) }).union(xksEndpoints.withLock { Array($0.keys) })
+        var scopes: [Scope: [String]] = [:]
+        for key in held {
+            let parts = key.split(separator: "/", maxSplits: 2).map(String.init)
+            guard parts.count == 3, let account = AccountID(parts[0]), let region = Region(parts[1]) else { continue }
+            scopes[Scope(account: account, region: region), default: []].append(parts[2])
+        }
+        var dropped: [String] = []
+        for (scope, ids) in scopes {
+            let connected = Set(try await store.customKeyStores(in: scope).filter { $0.connectionState == .connected }.map(\.id))
+            for id in ids where !connected.contains(id) {
+                dropConnection(scope, id)
+                dropped.append(id)
+            }
+        }
+        return dropped
+    }
+
     func dropConnection(_ scope: Scope, _ id: String) {
         _ = connections.withLock { $0.removeValue(forKey: CustomKeyStores.connectionKey(scope, id)) }
         _ = xksEndpoints.withLock { $0.removeValue(forKey: CustomKeyStores.connectionKey(scope, id)) }
