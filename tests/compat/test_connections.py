@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import BINARY, Trent
+from conftest import Trent
 
 
 def cpu_seconds(pid):

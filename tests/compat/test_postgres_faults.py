@@ -1,7 +1,6 @@
 """Losing the PostgreSQL database under load: requests fail fast with DependencyTimeoutException (never a hang),
 /ready says not ready, and when the database returns the node recovers by itself with every acknowledged write.
 Runs in the PostgreSQL pass of the suite, on a PostgreSQL server of its own that it stops and starts."""
-import os
 import subprocess
 import time
 import urllib.request

@@ -1,7 +1,6 @@
 """HTTPS served by Trent itself (--tls-certificate/--tls-key): boto3 verifies the certificate, plain HTTP is
 refused on the port, and aws:SecureTransport is true for policies."""
 import json
-import os
 import subprocess
 import urllib.error
 import urllib.request
