@@ -37,15 +37,15 @@ public final class XKSClient: XKSTransport {
             eventLoopGroupProvider: .singleton,
             configuration: HTTPClient.Configuration(
                 tlsConfiguration: tls, redirectConfiguration: .disallow,
-                timeout: .init(
-                    connect: .milliseconds(
-                        Int64(
-                            configuration.timeout.components.seconds * 1000
-                                + configuration.timeout.components.attoseconds / 1_000_000_000_000_000)))))
+                timeout: .init(connect: .nanoseconds(Self.nanoseconds(configuration.timeout)))))
         self.configuration = configuration
     }
 
     deinit { try? client.syncShutdown() }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+    }
 
     public func call(_ endpoint: XKSEndpoint, api: String, body: Data) async -> XKSOutcome {
         var authority = String(endpoint.uriEndpoint.dropFirst("https://".count))
@@ -66,12 +66,7 @@ public final class XKSClient: XKSTransport {
             request.headers.add(name: name, value: value)
         }
         request.body = .bytes(ByteBuffer(bytes: body))
-        let deadline =
-            NIODeadline.now()
-            + .nanoseconds(
-                Int64(
-                    configuration.timeout.components.seconds * 1_000_000_000
-                        + configuration.timeout.components.attoseconds / 1_000_000_000))
+        let deadline = NIODeadline.now() + .nanoseconds(Self.nanoseconds(configuration.timeout))
         do {
             let response = try await client.execute(request, deadline: deadline)
             let collected = try await response.body.collect(upTo: 256 << 10)

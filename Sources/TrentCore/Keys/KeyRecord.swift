@@ -44,6 +44,9 @@ public struct SealedMaterial: Sendable, Hashable {
     /// Whether the material is held (ImportState IMPORTED); false once imported material is deleted or expired.
     public var isPresent: Bool { !sealed.isEmpty }
 
+    /// Held imported material whose ValidTo has passed at `now`.
+    public func hasExpired(at now: Date) -> Bool { isPresent && (validTo.map { $0 <= now } ?? false) }
+
     /// The same version without its material: deleted or expired imported material keeps its id and place.
     public func withoutMaterial() -> SealedMaterial {
         var copy = self
@@ -143,6 +146,12 @@ public struct KeyRecord: Sendable, Hashable {
         self.replicaRegions = replicaRegions
     }
 
+    /// AWS's KeyMaterialState of one of the key's materials: CURRENT, NON_CURRENT, or PENDING_ROTATION for imported
+    /// material waiting for RotateKeyOnDemand.
+    public func materialState(of material: SealedMaterial) -> String {
+        material.version == currentVersion ? "CURRENT" : material.version > currentVersion ? "PENDING_ROTATION" : "NON_CURRENT"
+    }
+
     /// Imported material that waits for RotateKeyOnDemand to make it current (KeyMaterialState PENDING_ROTATION).
     public var pendingMaterial: SealedMaterial? { materials.first { $0.version > currentVersion } }
 
@@ -162,7 +171,7 @@ public struct KeyRecord: Sendable, Hashable {
 
     /// Removes every imported material whose ValidTo has passed at `now`.
     public mutating func expireImportedMaterial(at now: Date) {
-        for material in materials where material.isPresent && (material.validTo.map { $0 <= now } ?? false) {
+        for material in materials where material.hasExpired(at: now) {
             removeImportedMaterial(version: material.version)
         }
     }
@@ -174,7 +183,7 @@ public struct KeyRecord: Sendable, Hashable {
 
     /// Whether some imported material has expired at `now` (it is then treated as deleted).
     public func isMaterialExpired(at now: Date) -> Bool {
-        origin == .external && materials.contains { $0.isPresent && ($0.validTo.map { $0 <= now } ?? false) }
+        origin == .external && materials.contains { $0.hasExpired(at: now) }
     }
 
     /// Whether automatic rotation is due at `now`.

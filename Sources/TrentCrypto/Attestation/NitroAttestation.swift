@@ -37,8 +37,9 @@ public struct NitroAttestation: Sendable {
         let parsed = try parse(document)
         var intermediates = Data()
         for certificate in parsed.bundle { intermediates.append(certificate) }
-        let chains = X509Certificates.chains(parsed.certificate, to: root, through: intermediates, at: now) ? 1 : 0
-        guard chains == 1 else { throw .untrusted }
+        guard X509Certificates.chains(parsed.certificate, to: root, through: intermediates, at: now) else {
+            throw .untrusted
+        }
         var spki = [UInt8](repeating: 0, count: 512)
         let length = parsed.certificate.withUnsafeBytes { leaf in
             trent_x509_public_key(leaf.bindMemory(to: UInt8.self).baseAddress, leaf.count, &spki, spki.count)

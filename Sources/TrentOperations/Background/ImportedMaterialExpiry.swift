@@ -13,7 +13,7 @@ public struct ImportedMaterialExpiry: Sendable {
         var expired: [KeyARN] = []
         for var record in try await kms.store.keysWithExpiringMaterial(before: now) where record.isMaterialExpired(at: now) {
             let revision = record.revision
-            let expiring = record.materials.filter { $0.isPresent && ($0.validTo.map { $0 <= now } ?? false) }
+            let expiring = record.materials.filter { $0.hasExpired(at: now) }
             kms.forgetMaterial(expiring.map(\.materialID))
             record.expireImportedMaterial(at: now)
             do {

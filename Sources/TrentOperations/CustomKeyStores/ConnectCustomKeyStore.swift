@@ -33,9 +33,6 @@ enum ConnectCustomKeyStore: KMSOperation {
     /// Logs in, then records the outcome; on success the store's unavailable keys are enabled again.
     static func finish(_ record: CustomKeyStoreRecord, kms: KMS) async {
         var outcome = record
-        let password = record.sealedPassword.flatMap {
-            try? kms.sealer.open($0, boundTo: CustomKeyStores.passwordBinding(record))
-        }
         var connection: (any HSMConnection)?
         var xksEndpoint: XKSEndpoint?
         if record.type == "EXTERNAL_KEY_STORE" {
@@ -54,8 +51,8 @@ enum ConnectCustomKeyStore: KMSOperation {
                 outcome.connectionState = .failed
                 outcome.connectionErrorCode = "XKS_PROXY_NOT_REACHABLE"
             }
-        } else if let clusters = kms.clusters, let clusterID = record.clusterID, let password {
-            switch await clusters.connect(clusterID, password: String(decoding: password.bytes, as: UTF8.self)) {
+        } else {
+            switch await kms.logIn(record) {
             case .success(let made):
                 connection = made
                 outcome.connectionState = .connected
@@ -64,10 +61,6 @@ enum ConnectCustomKeyStore: KMSOperation {
                 outcome.connectionErrorCode = failure.code
                 kms.logger.warning("custom key store \(record.id) failed to connect: \(failure.code)")
             }
-        } else {
-            outcome.connectionState = .failed
-            outcome.connectionErrorCode =
-                record.clusterID.map { kms.clusters?.cluster($0) == nil } == true ? "CLUSTER_NOT_FOUND" : "INTERNAL_ERROR"
         }
         do {
             var keys: [KeyChange] = []

@@ -55,16 +55,21 @@ extension KMS {
     func hsmConnection(_ record: CustomKeyStoreRecord) async -> (any HSMConnection)? {
         let key = CustomKeyStores.connectionKey(record.scope, record.id)
         if let held = connections.withLock({ $0[key] }) { return held }
-        guard record.connectionState == .connected, let clusters, let clusterID = record.clusterID,
-            let sealed = record.sealedPassword,
-            let password = try? sealer.open(sealed, boundTo: CustomKeyStores.passwordBinding(record))
-        else { return nil }
-        guard
-            case .success(let connection) = await clusters.connect(
-                clusterID, password: String(decoding: password.bytes, as: UTF8.self))
-        else { return nil }
+        guard record.connectionState == .connected, case .success(let connection) = await logIn(record) else { return nil }
         connections.withLock { $0[key] = connection }
         return connection
+    }
+
+    /// Logs in to an AWS_CLOUDHSM store's cluster with its unsealed password (ConnectCustomKeyStore, and a node's
+    /// first use of a connected store).
+    func logIn(_ record: CustomKeyStoreRecord) async -> Result<any HSMConnection, HSMConnectFailure> {
+        guard let clusters, let clusterID = record.clusterID, clusters.cluster(clusterID) != nil else {
+            return .failure(HSMConnectFailure(code: "CLUSTER_NOT_FOUND", detail: "no such cluster is configured"))
+        }
+        guard let sealed = record.sealedPassword,
+            let password = try? sealer.open(sealed, boundTo: CustomKeyStores.passwordBinding(record))
+        else { return .failure(HSMConnectFailure(code: "INTERNAL_ERROR", detail: "the store password does not open")) }
+        return await clusters.connect(clusterID, password: String(decoding: password.bytes, as: UTF8.self))
     }
 
     /// The connection for a key that lives in a custom key store, held already (the hot path: no storage read).

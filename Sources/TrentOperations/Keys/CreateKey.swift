@@ -74,15 +74,13 @@ enum CreateKey: KMSOperation {
                 try call.kms.newMaterial(
                     for: identity, version: 1, bytes: try fixture.material(for: spec) ?? newKeyMaterial(spec), at: call.now)
             ]
-        var record = KeyRecord(
+        let record = KeyRecord(
             identity: identity, description: request.Description ?? "", spec: spec, usage: usage, origin: origin,
             manager: .customer, state: origin == .external ? .pendingImport : .enabled, creationDate: call.now,
             materials: materials, currentVersion: origin == .external ? 0 : 1,
             tags: tags, multiRegion: multiRegion,
             policy: request.Policy ?? TrentCore.KeyPolicy.customerDefault(account: call.scope.account))
-        try await call.store.commit(.key(.put(record, expectedRevision: nil)))
-        record.revision = 1
-        return Response(KeyMetadata: KeyMetadata(record))
+        return try await created(record, call)
     }
 
     /// A key in an AWS_CLOUDHSM key store: a symmetric, single-Region key whose AES-256 key is generated inside the
@@ -129,14 +127,12 @@ enum CreateKey: KMSOperation {
         // The material lives in the HSM: the record keeps one version with its id and no sealed bytes.
         let material = SealedMaterial(
             version: 1, materialID: Hex.encode(SecureRandom.bytes(32)), sealed: Data(), createdAt: call.now)
-        var record = KeyRecord(
+        let record = KeyRecord(
             identity: identity, description: request.Description ?? "", spec: spec, usage: .encryptDecrypt, origin: origin,
             manager: .customer, state: .enabled, creationDate: call.now, materials: [material], currentVersion: 1,
             tags: tags, policy: request.Policy ?? TrentCore.KeyPolicy.customerDefault(account: call.scope.account),
             customKeyStoreID: storeID, cloudHsmClusterID: store.clusterID)
-        try await call.store.commit(.key(.put(record, expectedRevision: nil)))
-        record.revision = 1
-        return Response(KeyMetadata: KeyMetadata(record))
+        return try await created(record, call)
     }
 
     /// A key in an external key store: the external key (XksKeyId) must exist at the proxy as an enabled AES-256 key
@@ -188,13 +184,19 @@ enum CreateKey: KMSOperation {
             try call.checkNewKeyPolicy(policy, for: identity.arn, bypass: request.BypassPolicyLockoutSafetyCheck ?? false)
         }
         let tags = try TagRules.validate(request.Tags ?? [], existing: [])
-        var record = KeyRecord(
+        let record = KeyRecord(
             identity: identity, description: request.Description ?? "", spec: .symmetricDefault, usage: .encryptDecrypt,
             origin: .externalKeyStore, manager: .customer, state: .enabled, creationDate: call.now,
             materials: [try call.kms.newMaterial(for: identity, version: 1, bytes: .random(count: 32), at: call.now)],
             currentVersion: 1, tags: tags,
             policy: request.Policy ?? TrentCore.KeyPolicy.customerDefault(account: call.scope.account),
             customKeyStoreID: store.id, xksKeyID: xksKeyID)
+        return try await created(record, call)
+    }
+
+    /// Commits a new key and answers with its metadata.
+    static func created(_ record: KeyRecord, _ call: Call) async throws -> Response {
+        var record = record
         try await call.store.commit(.key(.put(record, expectedRevision: nil)))
         record.revision = 1
         return Response(KeyMetadata: KeyMetadata(record))

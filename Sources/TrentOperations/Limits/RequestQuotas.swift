@@ -121,16 +121,14 @@ public final class RequestQuotas: Sendable {
             guard inherit as? String == "aws" else { throw QuotaFileError("inherit may only be aws") }
             table = aws
         }
-        let cryptographic = Set(
-            [
-                "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair",
-                "GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify", "GenerateMac", "VerifyMac", "DeriveSharedSecret",
-                "GenerateRandom",
-            ])
+        // An operation counted in a shared cryptographic quota has no rate of its own: its group has.
+        func shared(_ operation: String) -> Bool {
+            KMSAction(rawValue: operation)?.countsByKeyType == true || group(of: operation) != operation
+        }
         for (name, value) in values where name != "inherit" {
-            guard cryptographicGroups.contains(name) || (operations.contains(name) && !cryptographic.contains(name)) else {
+            guard cryptographicGroups.contains(name) || (operations.contains(name) && !shared(name)) else {
                 throw QuotaFileError(
-                    cryptographic.contains(name)
+                    shared(name)
                         ? "\(name) counts in a shared cryptographic quota: set \(cryptographicGroups.joined(separator: ", ")) instead"
                         : "\(name) is neither a quota group nor an operation")
             }

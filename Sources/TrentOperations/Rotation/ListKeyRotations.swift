@@ -26,11 +26,10 @@ enum ListKeyRotations: KMSOperation {
         init(_ m: SealedMaterial, of record: KeyRecord, awaitingReplicas: Bool = false) {
             KeyId = record.arn.description
             KeyMaterialId = m.materialID
+            let state = record.materialState(of: m)
+            // A multi-Region primary's new material waits for every replica first.
             KeyMaterialState =
-                m.version == record.currentVersion
-                ? "CURRENT"
-                : m.version > record.currentVersion
-                    ? (awaitingReplicas ? "PENDING_MULTI_REGION_IMPORT_AND_ROTATION" : "PENDING_ROTATION") : "NON_CURRENT"
+                state == "PENDING_ROTATION" && awaitingReplicas ? "PENDING_MULTI_REGION_IMPORT_AND_ROTATION" : state
             RotationDate = m.rotationType == nil ? nil : m.createdAt
             RotationType = m.rotationType
             guard record.origin == .external else { return }

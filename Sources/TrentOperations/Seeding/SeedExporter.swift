@@ -159,8 +159,7 @@ extension SeedExporter {
             Key.ImportedMaterial(
                 KeyMaterial: includeKeyMaterial && m.isPresent ? Hex.encode(try kms.material(m, of: record.identity).bytes) : nil,
                 KeyMaterialId: m.materialID,
-                KeyMaterialState: m.version == record.currentVersion
-                    ? "CURRENT" : m.version > record.currentVersion ? "PENDING_ROTATION" : "NON_CURRENT",
+                KeyMaterialState: record.materialState(of: m),
                 KeyMaterialDescription: m.materialDescription,
                 ValidTo: m.isPresent ? m.validTo.map(formatter.string(from:)) : nil,
                 RotationDate: m.rotationType == nil ? nil : formatter.string(from: m.createdAt))
